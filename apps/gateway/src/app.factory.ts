@@ -1,0 +1,55 @@
+import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { FacePool } from '@facenition/face';
+import { AppModule } from './app.module';
+import { resolveAdminToken } from './common/admin-token';
+import type { AppConfig } from './config';
+import { FACE_POOL } from './face/face.tokens';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface CreatedApp {
+  app: INestApplication;
+  pool: FacePool;
+}
+
+/** Builds the Nest application (not yet listening, face workers not yet started). */
+export async function createApp(config: AppConfig, opts: { logger?: false; adminToken?: string } = {}): Promise<CreatedApp> {
+  const adminToken = opts.adminToken ?? announceAdminToken(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken), {
+    bodyParser: false,
+    logger: opts.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  if (config.basePath) app.setGlobalPrefix(config.basePath);
+  app.enableShutdownHooks();
+  return { app, pool: app.get<FacePool>(FACE_POOL) };
+}
+
+function announceAdminToken(config: AppConfig): string {
+  const src = resolveAdminToken(config);
+  const log = new Logger('Auth');
+  if (src.generated) {
+    // printed exactly once, on the start that created it; later starts only name the file
+    log.warn(`generated an admin client token (stored in ${src.origin}, mode 0600): ${src.token}`);
+  } else {
+    log.log(`admin client token from ${src.origin}`);
+  }
+  return src.token;
+}
+
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('Facenition API')
+    .setDescription(
+      'Self-hosted privacy-first face authentication. Every endpoint except the health probes needs a client token in the ' +
+        'X-Auth-Token header or an auth_token field. Errors are { "ok": false, "error": "<message>", "code": "<code>" }.',
+    )
+    .setVersion('0.1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, 'client-token')
+    .build();
+  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });
+}

@@ -1,0 +1,46 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { FacePool } from '@facenition/face';
+import { ADMIN_TOKEN, AuthGuard } from './common/auth.guard';
+import { BodyMiddleware } from './common/body.middleware';
+import { ErrorFilter } from './common/error.filter';
+import { RequestLogMiddleware } from './common/request-log.middleware';
+import { APP_CONFIG, type AppConfig } from './config';
+import { FaceController } from './face/face.controller';
+import { FaceService } from './face/face.service';
+import { FACE_POOL } from './face/face.tokens';
+import { HealthController } from './health/health.controller';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig, adminToken: string): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, FaceController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ADMIN_TOKEN, useValue: adminToken },
+        { provide: 'LIVENESS_THRESHOLD', useValue: config.livenessThreshold },
+        {
+          provide: FACE_POOL,
+          useFactory: () =>
+            new FacePool({
+              modelsDir: config.modelsDir,
+              workers: config.workers,
+              intraOpThreads: config.ortThreads,
+              maxQueue: config.queueMax,
+              limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels, minSide: 32, workingMaxSide: 4096 },
+              detect: { scoreThreshold: 0.65, nmsIou: 0.4, minFaceSize: config.minFaceSize },
+            }),
+        },
+        FaceService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLogMiddleware, BodyMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,13 @@
+/** A client-facing error with an explicit status, raised by the gateway's own validation. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const badRequest = (message: string, code = 'bad_request'): ApiError => new ApiError(400, message, code);

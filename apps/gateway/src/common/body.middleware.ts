@@ -1,0 +1,50 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { ApiError } from './api-error';
+
+/**
+ * Parses POST bodies before the auth guard runs (so an `auth_token` form field can be read):
+ * application/json with a size limit, or multipart/form-data into memory with explicit multer
+ * limits. Anything else with a body is refused with 415. Uploads stay in memory only.
+ */
+@Injectable()
+export class BodyMiddleware implements NestMiddleware {
+  private readonly json: ReturnType<typeof json>;
+  private readonly multipart: ReturnType<ReturnType<typeof multer>['any']>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.json = json({ limit: config.maxBodyBytes, strict: true });
+    this.multipart = multer({
+      storage: multer.memoryStorage(),
+      limits: {
+        fileSize: config.maxImageBytes,
+        files: config.maxImages + 1,
+        fields: 16,
+        fieldSize: 64 * 1024,
+        fieldNameSize: 100,
+        parts: config.maxImages + 17,
+      },
+    }).any();
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    if (req.method !== 'POST') return next();
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    if (type.startsWith('application/json')) {
+      this.json(req, res, next);
+      return;
+    }
+    if (type.startsWith('multipart/form-data')) {
+      this.multipart(req, res, next);
+      return;
+    }
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!type && length === 0 && !req.headers['transfer-encoding']) {
+      req.body = {};
+      return next();
+    }
+    next(new ApiError(415, `unsupported content type '${type || 'none'}': send multipart/form-data or application/json`, 'unsupported_media_type'));
+  }
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Directory holding the project's package.json (the install root), found from this file upwards. */
+export function installRoot(start = __dirname): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+}
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+
+const schema = z.object({
+  FACENITION_HOST: z.string().min(1).default('0.0.0.0'),
+  FACENITION_PORT: int(8080, 0, 65535),
+  FACENITION_BASE_PATH: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must be empty or like /api/v1')
+    .default(''),
+  FACENITION_MODELS_DIR: z.string().min(1).optional(),
+  FACENITION_DATA_DIR: z.string().min(1).optional(),
+  FACENITION_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  FACENITION_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  FACENITION_WORKERS: int(Math.max(1, Math.min(2, availableParallelism())), 1, 64),
+  FACENITION_ORT_THREADS: int(1, 1, 64),
+  FACENITION_QUEUE_MAX: int(32, 0, 10_000),
+  FACENITION_MAX_IMAGE_BYTES: int(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  FACENITION_MAX_IMAGE_PIXELS: int(40_000_000, 10_000, 500_000_000),
+  FACENITION_MAX_IMAGES: int(10, 2, 100),
+  FACENITION_MAX_BODY_BYTES: int(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  FACENITION_MIN_FACE_SIZE: int(40, 16, 1000),
+  FACENITION_LIVENESS_THRESHOLD: num(0.5, 0, 1),
+  FACENITION_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  basePath: string;
+  modelsDir: string;
+  dataDir: string;
+  adminToken?: string;
+  adminTokenFile?: string;
+  workers: number;
+  ortThreads: number;
+  queueMax: number;
+  maxImageBytes: number;
+  maxImagePixels: number;
+  maxImages: number;
+  maxBodyBytes: number;
+  minFaceSize: number;
+  livenessThreshold: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {}
+
+/** The one place that reads the environment. Fails with a message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const picked = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('FACENITION_') && v !== ''));
+  const unknown = Object.keys(picked).filter((k) => !(k in schema.shape));
+  const parsed = schema.safeParse(picked);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (unknown.length) problems.push(...unknown.map((k) => `${k}: unknown setting`));
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const root = installRoot();
+  return {
+    host: e.FACENITION_HOST,
+    port: e.FACENITION_PORT,
+    basePath: e.FACENITION_BASE_PATH,
+    modelsDir: resolve(e.FACENITION_MODELS_DIR ?? join(root, 'models')),
+    dataDir: resolve(e.FACENITION_DATA_DIR ?? join(root, 'data')),
+    adminToken: e.FACENITION_ADMIN_TOKEN,
+    adminTokenFile: e.FACENITION_ADMIN_TOKEN_FILE,
+    workers: e.FACENITION_WORKERS,
+    ortThreads: e.FACENITION_ORT_THREADS,
+    queueMax: e.FACENITION_QUEUE_MAX,
+    maxImageBytes: e.FACENITION_MAX_IMAGE_BYTES,
+    maxImagePixels: e.FACENITION_MAX_IMAGE_PIXELS,
+    maxImages: e.FACENITION_MAX_IMAGES,
+    maxBodyBytes: e.FACENITION_MAX_BODY_BYTES,
+    minFaceSize: e.FACENITION_MIN_FACE_SIZE,
+    livenessThreshold: e.FACENITION_LIVENESS_THRESHOLD,
+    logLevel: e.FACENITION_LOG_LEVEL,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,1 @@
+export const FACE_POOL = Symbol('FACE_POOL');

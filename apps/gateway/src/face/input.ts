@@ -1,0 +1,81 @@
+import type { Request } from 'express';
+import { ApiError, badRequest } from '../common/api-error';
+
+export interface ImageFieldSpec {
+  name: string;
+  min: number;
+  max: number;
+}
+
+export interface EndpointInput {
+  images: Map<string, Buffer[]>;
+  accuracy: number;
+}
+
+export const DEFAULT_ACCURACY = 4;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)?(;[a-z-]+=[^;,]+)*;base64,/i;
+
+/** Decodes a base64 / base64url string (optionally a data: URL) strictly; refuses anything else. */
+export function decodeBase64Image(value: string, field: string): Buffer {
+  const stripped = value.replace(DATA_URL, '').replace(/\s+/g, '');
+  if (stripped.length === 0) throw badRequest(`'${field}' is an empty string`, 'empty_image');
+  if (!(BASE64.test(stripped) || BASE64URL.test(stripped)) || stripped.replace(/=+$/, '').length % 4 === 1) {
+    throw badRequest(`'${field}' is not valid base64`, 'invalid_base64');
+  }
+  return Buffer.from(stripped, BASE64.test(stripped) ? 'base64' : 'base64url');
+}
+
+export function parseAccuracy(raw: unknown): number {
+  if (raw === undefined || raw === null || raw === '') return DEFAULT_ACCURACY;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw badRequest('accuracy must be an integer from 1 to 8', 'invalid_accuracy');
+  return n;
+}
+
+/**
+ * Reads an endpoint's images from multipart files (field name repeated for several) or from a
+ * JSON body (base64 string or array of strings), plus the optional `accuracy`. Unknown fields,
+ * missing images and too many images are refused with a message naming the field.
+ */
+export function readEndpointInput(req: Request, specs: readonly ImageFieldSpec[], opts: { accuracy: boolean }): EndpointInput {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object or a form', 'invalid_body');
+  const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
+  const allowed = new Set<string>(['auth_token', ...specs.map((s) => s.name)]);
+  if (opts.accuracy) allowed.add('accuracy');
+  for (const key of [...Object.keys(body), ...files.map((f) => f.fieldname)]) {
+    if (!allowed.has(key)) {
+      throw badRequest(`unknown field '${key}'; expected ${[...allowed].filter((k) => k !== 'auth_token').map((k) => `'${k}'`).join(', ')}`, 'unknown_field');
+    }
+  }
+  const images = new Map<string, Buffer[]>();
+  for (const spec of specs) {
+    const fromFiles = files.filter((f) => f.fieldname === spec.name).map((f) => f.buffer);
+    const raw = body[spec.name];
+    let fromJson: Buffer[] = [];
+    if (raw !== undefined) {
+      const values = Array.isArray(raw) ? raw : [raw];
+      if (!values.every((v): v is string => typeof v === 'string')) {
+        throw badRequest(`'${spec.name}' must be a base64 string or an array of base64 strings (or a multipart file)`, 'invalid_field');
+      }
+      if (values.length > spec.max) throw tooMany(spec);
+      fromJson = values.map((v, i) => decodeBase64Image(v, values.length > 1 ? `${spec.name}[${i}]` : spec.name));
+    }
+    const all = [...fromFiles, ...fromJson];
+    if (all.length < spec.min) {
+      throw badRequest(
+        spec.min === 1 ? `missing image field '${spec.name}'` : `'${spec.name}' needs at least ${spec.min} images, got ${all.length}`,
+        'missing_field',
+      );
+    }
+    if (all.length > spec.max) throw tooMany(spec);
+    images.set(spec.name, all);
+  }
+  return { images, accuracy: opts.accuracy ? parseAccuracy(body.accuracy) : DEFAULT_ACCURACY };
+}
+
+function tooMany(spec: ImageFieldSpec): ApiError {
+  return badRequest(`too many images in '${spec.name}': at most ${spec.max}`, 'too_many_images');
+}

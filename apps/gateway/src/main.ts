@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadVerifiedModels, MODEL_NAMES } from '@facenition/face';
+import { createApp } from './app.factory';
+import { loadConfig } from './config';
+
+async function bootstrap(): Promise<void> {
+  const log = new Logger('Bootstrap');
+  const config = loadConfig();
+  // refuse to start on missing or altered models, before anything listens
+  loadVerifiedModels(config.modelsDir);
+  log.log(`models verified in ${config.modelsDir} (${MODEL_NAMES.length} files, SHA-256 pinned)`);
+  const { app, pool } = await createApp(config);
+  await app.listen(config.port, config.host);
+  log.log(`Facenition listening on http://${config.host}:${config.port}${config.basePath}`);
+  const t = Date.now();
+  await pool.start();
+  log.log(`${config.workers} face worker(s) ready in ${Date.now() - t} ms`);
+}
+
+bootstrap().catch((err: unknown) => {
+  // configuration and model problems carry operator-facing messages
+  console.error(`Facenition failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeRequest, AnalyzeResult } from './analyze';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode';
+import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect';
+import { ModelIntegrityError, OverloadedError, reviveFaceError } from './errors';
+import { loadVerifiedModels } from './models';
+import type { WorkerInit, WorkerJob, WorkerReply } from './worker-protocol';
+
+export interface FacePoolOptions {
+  modelsDir: string;
+  /** Worker threads, each with its own ONNX sessions (one inference at a time per worker). */
+  workers: number;
+  /** ORT intra-op threads per session; 1 is fastest on small machines (scale with workers instead). */
+  intraOpThreads: number;
+  /** Jobs allowed to wait for a worker; beyond that, submissions fail fast with OverloadedError. */
+  maxQueue: number;
+  limits?: DecodeLimits;
+  detect?: DetectOptions;
+}
+
+interface Pending {
+  job: WorkerJob;
+  resolve: (r: AnalyzeResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Pending;
+}
+
+/**
+ * A fixed pool of inference worker threads with a bounded FIFO queue. Sessions are created once
+ * per worker at start; a worker that dies is replaced and its in-flight job fails.
+ */
+export class FacePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readyFlag = false;
+  private readonly init: WorkerInit;
+
+  constructor(private readonly opts: FacePoolOptions) {
+    this.init = {
+      modelsDir: opts.modelsDir,
+      intraOpThreads: opts.intraOpThreads,
+      limits: opts.limits ?? DEFAULT_DECODE_LIMITS,
+      detect: opts.detect ?? DEFAULT_DETECT_OPTIONS,
+    };
+  }
+
+  get ready(): boolean {
+    return this.readyFlag && !this.closed;
+  }
+
+  /** Jobs waiting for a worker plus jobs running. */
+  get depth(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.slots.filter((s) => s.busy).length };
+  }
+
+  /** Verifies the model files, then starts every worker and waits until each has loaded its sessions. */
+  async start(): Promise<void> {
+    loadVerifiedModels(this.opts.modelsDir); // fail fast, with the full list of problems, before spawning
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.workers) }, () => this.spawn()));
+    this.readyFlag = true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.readyFlag = false;
+    for (const p of this.queue.splice(0)) p.reject(new OverloadedError('face engine is shutting down'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  analyze(bytes: Uint8Array, request: AnalyzeRequest): Promise<AnalyzeResult> {
+    if (this.closed) return Promise.reject(new OverloadedError('face engine is shutting down'));
+    const idle = this.slots.find((s) => !s.busy);
+    if (!idle && this.queue.length >= this.opts.maxQueue) return Promise.reject(new OverloadedError());
+    return new Promise<AnalyzeResult>((resolve, reject) => {
+      // copy into a buffer we own, so it can be transferred to the worker without touching the caller's memory
+      const job: WorkerJob = { id: this.nextId++, bytes: new Uint8Array(bytes), request };
+      const pending = { job, resolve, reject };
+      if (idle) this.dispatch(idle, pending);
+      else this.queue.push(pending);
+    });
+  }
+
+  private dispatch(slot: Slot, p: Pending): void {
+    slot.busy = p;
+    slot.worker.postMessage(p.job, [p.job.bytes.buffer as ArrayBuffer]);
+  }
+
+  private spawn(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const worker = createWorker(this.init);
+      const slot: Slot = { worker };
+      let started = false;
+      worker.on('message', (msg: WorkerReply) => {
+        switch (msg.type) {
+          case 'ready':
+            started = true;
+            this.slots.push(slot);
+            this.pump(slot);
+            resolve();
+            return;
+          case 'init-error':
+            reject(msg.name === 'ModelIntegrityError' ? new ModelIntegrityError(msg.message) : new Error(msg.message));
+            void worker.terminate();
+            return;
+          case 'result':
+          case 'error': {
+            const p = slot.busy;
+            slot.busy = undefined;
+            if (p && p.job.id === msg.id) {
+              if (msg.type === 'result') p.resolve(msg.result);
+              else p.reject(reviveFaceError(msg.name, msg.message, msg.code));
+            }
+            this.pump(slot);
+            return;
+          }
+          default: {
+            const never: never = msg;
+            throw new Error(`unexpected worker message ${JSON.stringify(never)}`);
+          }
+        }
+      });
+      worker.on('error', (err) => {
+        if (!started) reject(err);
+      });
+      worker.on('exit', () => {
+        const i = this.slots.indexOf(slot);
+        if (i >= 0) this.slots.splice(i, 1);
+        if (slot.busy) slot.busy.reject(new Error('face worker exited during a job'));
+        slot.busy = undefined;
+        if (started && !this.closed) {
+          this.spawn().catch(() => undefined);
+        }
+      });
+    });
+  }
+
+  private pump(slot: Slot): void {
+    if (slot.busy || this.closed) return;
+    const next = this.queue.shift();
+    if (next) this.dispatch(slot, next);
+  }
+}
+
+/** Starts worker.js next to this file, or worker.ts through ts-node when running from sources (tests, benchmarks). */
+function createWorker(init: WorkerInit): Worker {
+  const js = join(__dirname, 'worker.js');
+  if (existsSync(js)) return new Worker(js, { workerData: init });
+  const ts = join(__dirname, 'worker.ts');
+  const boot = `require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } }); require(${JSON.stringify(ts)});`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
