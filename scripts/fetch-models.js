@@ -34,7 +34,11 @@ function untar(tarBuf, wanted) {
   while (off + 512 <= tarBuf.length) {
     const header = tarBuf.subarray(off, off + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start, len) => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start, len) =>
+      header
+        .subarray(start, start + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const prefix = field(345, 155);
     const name = (prefix ? prefix + '/' : '') + field(0, 100);
     const size = parseInt(field(124, 12).trim() || '0', 8);
@@ -57,9 +61,8 @@ function main() {
   console.log(`[models] fetching ${manifest.package} tarball for: ${todo.map(([n]) => n).join(', ')}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'facenition-models-'));
   try {
-    const npm = process.env.npm_execpath && process.env.npm_execpath.endsWith('.js')
-      ? [process.execPath, [process.env.npm_execpath]]
-      : ['npm', []];
+    const npm =
+      process.env.npm_execpath && process.env.npm_execpath.endsWith('.js') ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
     const json = execFileSync(npm[0], [...npm[1], 'pack', manifest.package, '--json', '--pack-destination', tmp], {
       cwd: tmp,
       stdio: ['ignore', 'pipe', 'inherit'],

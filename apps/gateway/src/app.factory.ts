@@ -1,4 +1,4 @@
-import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -16,11 +16,11 @@ export interface CreatedApp {
 }
 
 /** Builds the Nest application (not yet listening, face workers not yet started). */
-export async function createApp(config: AppConfig, opts: { logger?: false; adminToken?: string } = {}): Promise<CreatedApp> {
+export async function createApp(config: AppConfig, opts: { logger?: false | LoggerService; adminToken?: string } = {}): Promise<CreatedApp> {
   const adminToken = opts.adminToken ?? announceAdminToken(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken), {
     bodyParser: false,
-    logger: opts.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    logger: opts.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);

@@ -51,19 +51,16 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
       throw new InvalidImageError('not a decodable image (expected JPEG, PNG or WebP)', 'not_an_image');
     });
   const format = meta.format ?? 'unknown';
-  if (!ACCEPTED.has(format)) {
-    throw new InvalidImageError(`unsupported image format '${format}' (accepted: JPEG, PNG, WebP)`, 'unsupported_format');
-  }
   if ((meta.pages ?? 1) > 1) {
     throw new InvalidImageError('animated or multi-page images are not accepted; send a single frame', 'animated_image');
+  }
+  if (!ACCEPTED.has(format)) {
+    throw new InvalidImageError(`unsupported image format '${format}' (accepted: JPEG, PNG, WebP)`, 'unsupported_format');
   }
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   if (w * h > limits.maxPixels) {
-    throw new InvalidImageError(
-      `image is ${w}x${h} = ${w * h} pixels; the limit is ${limits.maxPixels}`,
-      'image_too_many_pixels',
-    );
+    throw new InvalidImageError(`image is ${w}x${h} = ${w * h} pixels; the limit is ${limits.maxPixels}`, 'image_too_many_pixels');
   }
   if (w < limits.minSide || h < limits.minSide) {
     throw new InvalidImageError(`image is ${w}x${h}; the minimum is ${limits.minSide}x${limits.minSide}`, 'image_too_small');

@@ -40,13 +40,7 @@ const mean = (pts: readonly Point[], idx: readonly number[]): Point => {
 };
 
 export function fivePointsFrom68(p: readonly Point[]): Point[] {
-  return [
-    mean(p, [37, 38, 40, 41]),
-    mean(p, [43, 44, 46, 47]),
-    p[30],
-    mean(p, [48, 60]),
-    mean(p, [54, 64]),
-  ];
+  return [mean(p, [37, 38, 40, 41]), mean(p, [43, 44, 46, 47]), p[30], mean(p, [48, 60]), mean(p, [54, 64])];
 }
 
 /**

@@ -33,15 +33,28 @@ export function nms<T extends { box: Box; score: number }>(items: readonly T[], 
  */
 export function similarityTransform(src: readonly Point[], dst: readonly Point[]): [number, number, number, number, number, number] {
   const n = src.length;
-  let sx = 0, sy = 0, dx = 0, dy = 0;
+  let sx = 0,
+    sy = 0,
+    dx = 0,
+    dy = 0;
   for (let i = 0; i < n; i++) {
-    sx += src[i][0]; sy += src[i][1]; dx += dst[i][0]; dy += dst[i][1];
+    sx += src[i][0];
+    sy += src[i][1];
+    dx += dst[i][0];
+    dy += dst[i][1];
   }
-  sx /= n; sy /= n; dx /= n; dy /= n;
-  let num1 = 0, num2 = 0, den = 0;
+  sx /= n;
+  sy /= n;
+  dx /= n;
+  dy /= n;
+  let num1 = 0,
+    num2 = 0,
+    den = 0;
   for (let i = 0; i < n; i++) {
-    const px = src[i][0] - sx, py = src[i][1] - sy;
-    const qx = dst[i][0] - dx, qy = dst[i][1] - dy;
+    const px = src[i][0] - sx,
+      py = src[i][1] - sy;
+    const qx = dst[i][0] - dx,
+      qy = dst[i][1] - dy;
     num1 += px * qx + py * qy;
     num2 += px * qy - py * qx;
     den += px * px + py * py;
@@ -54,9 +67,13 @@ export function similarityTransform(src: readonly Point[], dst: readonly Point[]
 
 /** Inverse of a similarity matrix produced by similarityTransform. */
 export function invertSimilarity(m: readonly number[]): [number, number, number, number, number, number] {
-  const a = m[0], b = m[3], tx = m[2], ty = m[5];
+  const a = m[0],
+    b = m[3],
+    tx = m[2],
+    ty = m[5];
   const s = a * a + b * b;
-  const ia = a / s, ib = -b / s;
+  const ia = a / s,
+    ib = -b / s;
   // inverse linear part [ia, -ib; ib, ia], translation -(inv * t)
   return [ia, -ib, -(ia * tx - ib * ty), ib, ia, -(ib * tx + ia * ty)];
 }

@@ -26,7 +26,8 @@ export class AuthGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const token = presentedToken(ctx.switchToHttp().getRequest<Request>());
-    if (!token) throw new ApiError(401, 'missing client token: send it in the X-Auth-Token header or the auth_token field', 'unauthenticated');
+    if (!token)
+      throw new ApiError(401, 'missing client token: send it in the X-Auth-Token header or the auth_token field', 'unauthenticated');
     if (!tokenMatches(token, this.adminToken)) throw new ApiError(401, 'invalid client token', 'unauthenticated');
     return true;
   }

@@ -45,6 +45,12 @@ export class BodyMiddleware implements NestMiddleware {
       req.body = {};
       return next();
     }
-    next(new ApiError(415, `unsupported content type '${type || 'none'}': send multipart/form-data or application/json`, 'unsupported_media_type'));
+    next(
+      new ApiError(
+        415,
+        `unsupported content type '${type || 'none'}': send multipart/form-data or application/json`,
+        'unsupported_media_type',
+      ),
+    );
   }
 }

@@ -66,7 +66,7 @@ export function mapError(err: unknown): Mapped {
     return { status, error: status === 404 ? 'no such endpoint' : message, code: status === 404 ? 'not_found' : 'http_error' };
   }
   if (err !== null && typeof err === 'object') {
-    const t = mapTransportError(err as Record<string, unknown>);
+    const t = mapTransportError(err);
     if (t) return t;
   }
   if (err instanceof ModelIntegrityError) return { status: 500, error: 'face models are not available', code: 'internal' };

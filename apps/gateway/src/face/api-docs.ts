@@ -38,11 +38,13 @@ export const faceSchema: Schema = {
 };
 
 function bodySchemas(images: readonly DocImageField[], accuracy: boolean): { multipart: Schema; json: Schema } {
-  const multipart: Schema = { type: 'object', properties: {} as Record<string, Schema>, required: [] as string[] };
-  const json: Schema = { type: 'object', properties: {} as Record<string, Schema>, required: [] as string[], additionalProperties: false };
+  const multipart: Schema = { type: 'object', properties: {}, required: [] as string[] };
+  const json: Schema = { type: 'object', properties: {}, required: [] as string[], additionalProperties: false };
   for (const s of images) {
     const many = s.many;
-    const desc = many ? `at least ${s.min} images, at most FACENITION_MAX_IMAGES (default 10) in the whole request; repeat the field` : 'one image';
+    const desc = many
+      ? `at least ${s.min} images, at most FACENITION_MAX_IMAGES (default 10) in the whole request; repeat the field`
+      : 'one image';
     (multipart.properties as Record<string, Schema>)[s.name] = many
       ? { type: 'array', items: { type: 'string', format: 'binary' }, minItems: s.min, description: desc }
       : { type: 'string', format: 'binary', description: 'JPEG, PNG or WebP' };
@@ -81,8 +83,18 @@ export function ImageEndpoint(opts: {
       schema: { oneOf: [multipart, json] },
       description: 'multipart/form-data with image files, or a JSON object with base64 strings',
     }),
-    ApiOkResponse({ schema: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean', enum: [true] }, ...(opts.response.properties as object) } } }),
-    ApiResponse({ status: 400, description: 'bad input: not an image, no face, unknown/missing field, bad accuracy, bad base64', schema: errorSchema }),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['ok'],
+        properties: { ok: { type: 'boolean', enum: [true] }, ...(opts.response.properties as object) },
+      },
+    }),
+    ApiResponse({
+      status: 400,
+      description: 'bad input: not an image, no face, unknown/missing field, bad accuracy, bad base64',
+      schema: errorSchema,
+    }),
     ApiResponse({ status: 401, description: 'missing or invalid client token', schema: errorSchema }),
     ApiResponse({ status: 413, description: 'body or file larger than the configured limit', schema: errorSchema }),
     ApiResponse({ status: 415, description: 'content type other than multipart/form-data or application/json', schema: errorSchema }),

@@ -8,7 +8,11 @@ import { readEndpointInput, type ImageFieldSpec } from './input';
 
 const one = (name: string): DocImageField => ({ name, min: 1, many: false });
 const faceRef = { type: 'object', properties: { face_count: { type: 'integer' }, box: boxSchema } };
-const selection = { type: 'string', enum: ['largest_central'], description: 'with several faces in a photo, the largest face nearest the centre is used' };
+const selection = {
+  type: 'string',
+  enum: ['largest_central'],
+  description: 'with several faces in a photo, the largest face nearest the centre is used',
+};
 
 @ApiTags('face analysis')
 @Controller()
@@ -110,7 +114,8 @@ export class FaceController {
   @ImageEndpoint({
     path: 'match',
     summary: 'Are two photos the same person?',
-    description: 'Compares the largest central face of image1 with that of image2 (cosine similarity of embeddings). 400 if either has no face.',
+    description:
+      'Compares the largest central face of image1 with that of image2 (cosine similarity of embeddings). 400 if either has no face.',
     images: [one('image1'), one('image2')],
     accuracy: true,
     response: {

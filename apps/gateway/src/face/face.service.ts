@@ -134,7 +134,7 @@ export class FaceService implements OnModuleDestroy {
     });
     const best = results
       .filter((r) => r.similarity !== null)
-      .reduce<(typeof results)[number] | null>((acc, r) => (acc === null || r.similarity! > acc.similarity! ? r : acc), null);
+      .reduce<(typeof results)[number] | null>((acc, r) => (acc === null || r.similarity > acc.similarity! ? r : acc), null);
     return {
       ok: true as const,
       accuracy,

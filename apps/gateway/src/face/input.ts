@@ -42,12 +42,18 @@ export function parseAccuracy(raw: unknown): number {
 export function readEndpointInput(req: Request, specs: readonly ImageFieldSpec[], opts: { accuracy: boolean }): EndpointInput {
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object or a form', 'invalid_body');
-  const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
+  const files = Array.isArray(req.files) ? req.files : [];
   const allowed = new Set<string>(['auth_token', ...specs.map((s) => s.name)]);
   if (opts.accuracy) allowed.add('accuracy');
   for (const key of [...Object.keys(body), ...files.map((f) => f.fieldname)]) {
     if (!allowed.has(key)) {
-      throw badRequest(`unknown field '${key}'; expected ${[...allowed].filter((k) => k !== 'auth_token').map((k) => `'${k}'`).join(', ')}`, 'unknown_field');
+      throw badRequest(
+        `unknown field '${key}'; expected ${[...allowed]
+          .filter((k) => k !== 'auth_token')
+          .map((k) => `'${k}'`)
+          .join(', ')}`,
+        'unknown_field',
+      );
     }
   }
   const images = new Map<string, Buffer[]>();

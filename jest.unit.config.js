@@ -1,0 +1,9 @@
+/** Unit specs next to the code: *.spec.ts (no server, may use the real models in-process). */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: { '^@facenition/face(.*)$': '<rootDir>/libs/face/src$1' },
+  testTimeout: 60000,
+};

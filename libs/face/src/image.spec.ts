@@ -1,0 +1,46 @@
+import { cropAffine, halve, ImagePyramid, toTensor, type RawImage } from './image';
+
+function gradient(w: number, h: number): RawImage {
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 3;
+      data[o] = x % 256;
+      data[o + 1] = y % 256;
+      data[o + 2] = 200;
+    }
+  return { width: w, height: h, channels: 3, data };
+}
+
+describe('image primitives', () => {
+  it('halve averages 2x2 blocks', () => {
+    const img: RawImage = { width: 2, height: 2, channels: 1, data: Uint8Array.from([0, 100, 200, 100]) };
+    expect(Array.from(halve(img).data)).toEqual([100]);
+  });
+
+  it('an identity crop reproduces the image exactly', () => {
+    const img = gradient(40, 30);
+    const out = new ImagePyramid(img).warp(cropAffine(0, 0, 40, 30, 40, 30), 40, 30);
+    expect(Buffer.from(out.data).equals(Buffer.from(img.data))).toBe(true);
+  });
+
+  it('a 4x down-scale samples a coarser pyramid level and keeps the mean', () => {
+    const img = gradient(200, 200);
+    const out = new ImagePyramid(img).warp(cropAffine(0, 0, 200, 200, 50, 50), 50, 50);
+    // red channel of column j should be near the mean of source columns 4j..4j+3
+    expect(out.data[(10 * 50 + 10) * 3]).toBeGreaterThanOrEqual(40);
+    expect(out.data[(10 * 50 + 10) * 3]).toBeLessThanOrEqual(43);
+    expect(out.data[(10 * 50 + 10) * 3 + 2]).toBe(200);
+  });
+
+  it('pixels outside the image take the fill value', () => {
+    const out = new ImagePyramid(gradient(10, 10)).warp(cropAffine(-20, -20, 10, 10, 10, 10), 10, 10, 127);
+    expect(out.data.every((v) => v === 127)).toBe(true);
+  });
+
+  it('toTensor writes planar channels and swaps to BGR on request', () => {
+    const img: RawImage = { width: 1, height: 1, channels: 3, data: Uint8Array.from([10, 20, 30]) };
+    expect(Array.from(toTensor(img, {}))).toEqual([10, 20, 30]);
+    expect(Array.from(toTensor(img, { bgr: true, mean: 10, std: 2 }))).toEqual([10, 5, 0]);
+  });
+});

@@ -1,0 +1,71 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FacePool } from '@facenition/face';
+
+export function arg(name: string, def?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  if (def === undefined) {
+    console.error(`missing --${name}`);
+    process.exit(2);
+  }
+  return def;
+}
+
+export const repoRoot = resolve(__dirname, '../..');
+
+export async function startPool(workers = Number(arg('workers', String(Math.min(2, availableParallelism()))))): Promise<FacePool> {
+  const pool = new FacePool({
+    modelsDir: process.env.FACENITION_MODELS_DIR ?? join(repoRoot, 'models'),
+    workers,
+    intraOpThreads: 1,
+    maxQueue: 100_000,
+  });
+  await pool.start();
+  return pool;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+export const median = (xs: readonly number[]): number =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
+/** Deterministic PRNG (mulberry32) so sampled pairs are reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs `fn` over items with at most `limit` in flight, reporting progress to stderr. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let done = 0;
+  const t0 = Date.now();
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+      done++;
+      if (done % 500 === 0 || done === items.length) {
+        process.stderr.write(`\r  ${done}/${items.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  process.stderr.write('\n');
+  return out;
+}

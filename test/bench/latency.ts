@@ -1,0 +1,115 @@
+/**
+ * End-to-end /match latency over HTTP: starts the built server (npm run build first; `npm run
+ * bench:latency` does) on a loopback port, then a closed-loop load of POST /match with two
+ * 250x250 JPEGs at concurrency 1 and 4, and prints median and p95.
+ *   npm run bench:latency [-- --seconds 20 --image1 a.jpg --image2 b.jpg]
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { arg, percentile, repoRoot } from './common';
+
+function multipart(fields: Record<string, Buffer>): { body: Buffer; type: string } {
+  const boundary = `----facenition${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, buf] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      ),
+    );
+    parts.push(buf, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+function post(port: number, path: string, token: string, body: Buffer, type: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': type, 'content-length': body.length, 'x-auth-token': token },
+      },
+      (r) => {
+        r.resume();
+        r.on('end', () => res(r.statusCode ?? 0));
+      },
+    );
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
+async function waitReady(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((res) => {
+      const r = request({ host: '127.0.0.1', port, path: '/health/ready' }, (x) => {
+        x.resume();
+        res(x.statusCode === 200);
+      });
+      r.on('error', () => res(false));
+      r.end();
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(arg('seconds', '20'));
+  const lfw = join(repoRoot, '../shared/datasets/lfw/images');
+  const img1 = readFileSync(arg('image1', join(lfw, 'Colin_Powell/Colin_Powell_0001.jpg')));
+  const img2 = readFileSync(arg('image2', join(lfw, 'Colin_Powell/Colin_Powell_0002.jpg')));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const token = randomBytes(24).toString('hex');
+  const dataDir = mkdtempSync(join(tmpdir(), 'facenition-bench-'));
+  const server = spawn(process.execPath, [join(repoRoot, 'dist/apps/gateway/src/main.js')], {
+    env: {
+      ...process.env,
+      FACENITION_PORT: String(port),
+      FACENITION_HOST: '127.0.0.1',
+      FACENITION_ADMIN_TOKEN: token,
+      FACENITION_DATA_DIR: dataDir,
+      FACENITION_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitReady(port);
+    const { body, type } = multipart({ image1: img1, image2: img2 });
+    for (let i = 0; i < 10; i++) await post(port, '/match', token, body, type); // warm-up
+    console.log(`POST /match, two 250x250 JPEGs (${img1.length} + ${img2.length} bytes), ${seconds} s per level`);
+    for (const conc of [1, 4]) {
+      const lat: number[] = [];
+      let errors = 0;
+      const end = Date.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: conc }, async () => {
+          while (Date.now() < end) {
+            const t = process.hrtime.bigint();
+            const status = await post(port, '/match', token, body, type);
+            if (status !== 200) errors++;
+            lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+          }
+        }),
+      );
+      lat.sort((a, b) => a - b);
+      console.log(
+        `  concurrency ${conc}: ${lat.length} requests, ${(lat.length / seconds).toFixed(1)} req/s, median ${percentile(lat, 50).toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, non-200: ${errors}`,
+      );
+    }
+  } finally {
+    server.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main();

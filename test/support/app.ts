@@ -1,0 +1,60 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FacePool } from '@facenition/face';
+import { createApp } from '../../apps/gateway/src/app.factory';
+import { loadConfig, type AppConfig } from '../../apps/gateway/src/config';
+
+export const TEST_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** Collects every log line the app writes, so tests can assert what never appears in logs. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private push(level: string, args: unknown[]): void {
+    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  }
+  log(...args: unknown[]): void {
+    this.push('log', args);
+  }
+  error(...args: unknown[]): void {
+    this.push('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.push('warn', args);
+  }
+  debug(...args: unknown[]): void {
+    this.push('debug', args);
+  }
+  verbose(...args: unknown[]): void {
+    this.push('verbose', args);
+  }
+}
+
+export interface TestApp {
+  app: INestApplication;
+  pool: FacePool;
+  config: AppConfig;
+  logger: CapturingLogger;
+  dataDir: string;
+}
+
+/** The real application on the real models, with a temporary data dir and small limits. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'facenition-it-'));
+  const config = loadConfig({
+    FACENITION_ADMIN_TOKEN: TEST_TOKEN,
+    FACENITION_DATA_DIR: dataDir,
+    FACENITION_WORKERS: '2',
+    FACENITION_MAX_IMAGE_BYTES: String(1024 * 1024),
+    FACENITION_MAX_BODY_BYTES: String(2 * 1024 * 1024),
+    FACENITION_MAX_IMAGES: '5',
+    FACENITION_LOG_LEVEL: 'verbose',
+    ...env,
+  });
+  const logger = new CapturingLogger();
+  const { app, pool } = await createApp(config, { logger });
+  await app.init();
+  await pool.start();
+  return { app, pool, config, logger, dataDir };
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+export const FIXTURES = join(__dirname, '../fixtures');
+export const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, `${name}.jpg`));
+
+/** Two LFW fixtures side by side: two faces, the left one larger. */
+export async function twoFaces(): Promise<Buffer> {
+  const left = await sharp(fixture('George_W_Bush_0001')).resize(300, 300).toBuffer();
+  const right = await sharp(fixture('Colin_Powell_0001')).resize(200, 200).toBuffer();
+  return sharp({ create: { width: 520, height: 320, channels: 3, background: '#777' } })
+    .composite([
+      { input: left, left: 0, top: 10 },
+      { input: right, left: 310, top: 60 },
+    ])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/** A photo with no face: smooth gradient plus mild noise. */
+export async function noFace(): Promise<Buffer> {
+  const w = 320;
+  const h = 240;
+  const raw = Buffer.alloc(w * h * 3);
+  let seed = 1;
+  for (let i = 0; i < w * h; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const n = (seed >>> 24) % 16;
+    raw[3 * i] = (i % w) % 256;
+    raw[3 * i + 1] = 100 + n;
+    raw[3 * i + 2] = Math.floor(i / w) % 256;
+  }
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer();
+}
+
+/** A large canvas holding one small face (the face region of an LFW fixture scaled so the face is ~`faceWidth` px wide). */
+export async function smallFaceOnLargeCanvas(faceWidth: number, canvasW = 2400, canvasH = 1800): Promise<Buffer> {
+  // LFW deep-funneled faces are ~90 px wide in a 250 px frame
+  const side = Math.round((250 * faceWidth) / 90);
+  const face = await sharp(fixture('Tony_Blair_0001')).resize(side, side).toBuffer();
+  return sharp({ create: { width: canvasW, height: canvasH, channels: 3, background: '#9a9a9a' } })
+    .composite([{ input: face, left: Math.round(canvasW * 0.7), top: Math.round(canvasH * 0.2) }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
