@@ -27,12 +27,20 @@ describe('face-analysis API (real models, real server)', () => {
     it('refuses a missing or wrong client token with 401', async () => {
       const none = await request(http).post('/detect').attach('image', fixture('George_W_Bush_0001'), 'a.jpg').expect(401);
       expect(none.body).toEqual({ ok: false, error: expect.stringContaining('missing client token'), code: 'unauthenticated' });
-      const wrong = await request(http).post('/detect').set('X-Auth-Token', 'nope').attach('image', fixture('George_W_Bush_0001'), 'a.jpg').expect(401);
+      const wrong = await request(http)
+        .post('/detect')
+        .set('X-Auth-Token', 'nope')
+        .attach('image', fixture('George_W_Bush_0001'), 'a.jpg')
+        .expect(401);
       expect(wrong.body.error).toBe('invalid client token');
     });
 
     it('accepts the token as an auth_token form field or JSON field', async () => {
-      await request(http).post('/detect').field('auth_token', TEST_TOKEN).attach('image', fixture('George_W_Bush_0001'), 'a.jpg').expect(200);
+      await request(http)
+        .post('/detect')
+        .field('auth_token', TEST_TOKEN)
+        .attach('image', fixture('George_W_Bush_0001'), 'a.jpg')
+        .expect(200);
       await request(http)
         .post('/detect')
         .send({ auth_token: TEST_TOKEN, image: fixture('George_W_Bush_0001').toString('base64') })
@@ -41,12 +49,16 @@ describe('face-analysis API (real models, real server)', () => {
   });
 
   it('/detect finds every face, best candidate first, and zero faces is a normal answer', async () => {
-    const two = await post('/detect').attach('image', await twoFaces(), 'two.jpg').expect(200);
+    const two = await post('/detect')
+      .attach('image', await twoFaces(), 'two.jpg')
+      .expect(200);
     expect(two.body.face_count).toBe(2);
     expect(two.body.image).toEqual({ width: 520, height: 320 });
     expect(two.body.faces[0].box.x).toBeLessThan(300); // the larger, left face comes first
     expect(Object.keys(two.body.faces[0].landmarks)).toEqual(['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right']);
-    const none = await post('/detect').attach('image', await noFace(), 'none.jpg').expect(200);
+    const none = await post('/detect')
+      .attach('image', await noFace(), 'none.jpg')
+      .expect(200);
     expect(none.body).toMatchObject({ ok: true, face_count: 0, faces: [] });
   });
 
@@ -69,14 +81,20 @@ describe('face-analysis API (real models, real server)', () => {
   });
 
   it('/match on a two-face photo uses the largest face and says so', async () => {
-    const r = await post('/match').attach('image1', await twoFaces(), 'two.jpg').attach('image2', fixture('George_W_Bush_0002'), 'b.jpg').expect(200);
+    const r = await post('/match')
+      .attach('image1', await twoFaces(), 'two.jpg')
+      .attach('image2', fixture('George_W_Bush_0002'), 'b.jpg')
+      .expect(200);
     expect(r.body.match).toBe(true);
     expect(r.body.faces.image1.face_count).toBe(2);
     expect(r.body.face_selection).toBe('largest_central');
   });
 
   it('/match with a face-less photo is a 400 naming the field', async () => {
-    const r = await post('/match').attach('image1', fixture('Tony_Blair_0001'), 'a.jpg').attach('image2', await noFace(), 'b.jpg').expect(400);
+    const r = await post('/match')
+      .attach('image1', fixture('Tony_Blair_0001'), 'a.jpg')
+      .attach('image2', await noFace(), 'b.jpg')
+      .expect(400);
     expect(r.body).toEqual({ ok: false, error: "no face detected in 'image2'", code: 'no_face' });
   });
 

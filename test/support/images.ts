@@ -31,7 +31,9 @@ export async function noFace(): Promise<Buffer> {
     raw[3 * i + 1] = 100 + n;
     raw[3 * i + 2] = Math.floor(i / w) % 256;
   }
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg()
+    .toBuffer();
 }
 
 /** A large canvas holding one small face (the face region of an LFW fixture scaled so the face is ~`faceWidth` px wide). */

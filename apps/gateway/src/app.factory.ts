@@ -16,7 +16,10 @@ export interface CreatedApp {
 }
 
 /** Builds the Nest application (not yet listening, face workers not yet started). */
-export async function createApp(config: AppConfig, opts: { logger?: false | LoggerService; adminToken?: string } = {}): Promise<CreatedApp> {
+export async function createApp(
+  config: AppConfig,
+  opts: { logger?: false | LoggerService; adminToken?: string } = {},
+): Promise<CreatedApp> {
   const adminToken = opts.adminToken ?? announceAdminToken(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken), {
     bodyParser: false,

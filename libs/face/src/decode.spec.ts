@@ -1,50 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from './decode';
 import { InvalidImageError } from './errors';
+import { ANIMATED_GIF, pngHeaderOnly } from './testing/malformed-images';
 
 const fixture = (n: string): Buffer => readFileSync(join(__dirname, '../../../test/fixtures', n));
-
-/** A PNG whose header declares width x height, with a tiny compressed body (decompression-bomb shape). */
-export function pngHeaderOnly(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer): number => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // gray
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-/** A 1x1 GIF89a with two frames and a NETSCAPE loop block (hand-assembled). */
-export const ANIMATED_GIF = Buffer.from(
-  'R0lGODlhAQABAIAAAP///wAAACH/C05FVFNDQVBFMi4wAwEAAAAh+QQACgAAACwAAAAAAQABAAACAkQBACH5BAAKAAAALAAAAAABAAEAAAICRAEAOw==',
-  'base64',
-);
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   await expect(p).rejects.toBeInstanceOf(InvalidImageError);
@@ -59,7 +20,9 @@ describe('decodeImage', () => {
   });
 
   it('decodes PNG and WebP with alpha flattened', async () => {
-    const rgba = await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0.5 } } }).png().toBuffer();
+    const rgba = await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
     const png = await decodeImage(rgba);
     expect(png.image).toMatchObject({ width: 64, height: 48, channels: 3 });
     const webp = await decodeImage(await sharp(rgba).webp().toBuffer());
@@ -67,7 +30,11 @@ describe('decodeImage', () => {
   });
 
   it('applies EXIF orientation (6 = rotate 90° clockwise)', async () => {
-    const rotated = await sharp(fixture('George_W_Bush_0001.jpg')).resize(120, 80, { fit: 'fill' }).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const rotated = await sharp(fixture('George_W_Bush_0001.jpg'))
+      .resize(120, 80, { fit: 'fill' })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     const d = await decodeImage(rotated);
     expect([d.image.width, d.image.height]).toEqual([80, 120]);
     expect([d.originalWidth, d.originalHeight]).toEqual([80, 120]);
@@ -78,18 +45,24 @@ describe('decodeImage', () => {
     await expectCode(decodeImage(Buffer.from('hello, I am not a JPEG')), 'not_an_image');
     const jpg = fixture('Colin_Powell_0001.jpg');
     await expectCode(decodeImage(jpg.subarray(0, Math.floor(jpg.length / 2))), 'corrupt_image');
-    const onePixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } }).png().toBuffer();
+    const onePixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     await expectCode(decodeImage(onePixel), 'image_too_small');
     await expectCode(decodeImage(pngHeaderOnly(20000, 20000)), 'image_too_many_pixels');
     await expectCode(decodeImage(ANIMATED_GIF), 'animated_image');
-    const frame = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#f00' } }).png().toBuffer();
+    const frame = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#f00' } })
+      .png()
+      .toBuffer();
     const still = await sharp(frame).gif().toBuffer();
     await expectCode(decodeImage(still), 'unsupported_format');
     await expectCode(decodeImage(jpg, { ...DEFAULT_DECODE_LIMITS, maxBytes: 100 }), 'image_too_large');
   });
 
   it('down-scales images beyond the working size and reports the original size', async () => {
-    const big = await sharp({ create: { width: 3000, height: 1000, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    const big = await sharp({ create: { width: 3000, height: 1000, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
     const d = await decodeImage(big, { ...DEFAULT_DECODE_LIMITS, workingMaxSide: 1500 });
     expect([d.image.width, d.image.height, d.originalWidth, d.originalHeight]).toEqual([1500, 500, 3000, 1000]);
   });

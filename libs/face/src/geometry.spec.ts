@@ -36,7 +36,18 @@ describe('similarityTransform', () => {
   });
 
   it('refuses degenerate input', () => {
-    expect(() => similarityTransform([[1, 1], [1, 1]], [[0, 0], [1, 1]])).toThrow('degenerate');
+    expect(() =>
+      similarityTransform(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toThrow('degenerate');
   });
 });
 

@@ -3,6 +3,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ApiError } from './api-error';
+import { mapTransportError } from './error.filter';
 
 /**
  * Parses POST bodies before the auth guard runs (so an `auth_token` form field can be read):
@@ -32,12 +33,18 @@ export class BodyMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     if (req.method !== 'POST') return next();
     const type = (req.headers['content-type'] ?? '').toLowerCase();
+    // parser errors become ApiErrors here, so no parser message (which can quote the body) reaches a client
+    const done = (err?: unknown): void => {
+      if (!err) return next();
+      const mapped = typeof err === 'object' ? mapTransportError(err) : undefined;
+      next(mapped ? new ApiError(mapped.status, mapped.error, mapped.code) : new ApiError(400, 'malformed request body', 'invalid_body'));
+    };
     if (type.startsWith('application/json')) {
-      this.json(req, res, next);
+      this.json(req, res, done);
       return;
     }
     if (type.startsWith('multipart/form-data')) {
-      this.multipart(req, res, next);
+      this.multipart(req, res, done);
       return;
     }
     const length = Number(req.headers['content-length'] ?? 0);

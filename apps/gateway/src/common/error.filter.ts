@@ -10,7 +10,7 @@ interface Mapped {
 }
 
 /** body-parser / multer errors carry `type` or `code`; map the ones a client can cause. */
-function mapTransportError(err: { type?: unknown; code?: unknown; field?: unknown; status?: unknown }): Mapped | undefined {
+export function mapTransportError(err: { type?: unknown; code?: unknown; field?: unknown; status?: unknown }): Mapped | undefined {
   switch (err.type) {
     case 'entity.too.large':
       return { status: 413, error: 'request body is larger than the configured limit', code: 'body_too_large' };

@@ -33,10 +33,19 @@ describe('endpoint input', () => {
 
   it('mixes multipart files and JSON fields, and rejects unknown or missing fields', () => {
     const a = Buffer.from('a');
-    const got = readEndpointInput(req({ accuracy: '5' }, [{ fieldname: 'image1', buffer: a }, { fieldname: 'image2', buffer: a }]), specs, { accuracy: true });
+    const got = readEndpointInput(
+      req({ accuracy: '5' }, [
+        { fieldname: 'image1', buffer: a },
+        { fieldname: 'image2', buffer: a },
+      ]),
+      specs,
+      { accuracy: true },
+    );
     expect(got.accuracy).toBe(5);
     expect(got.images.get('image2')).toEqual([a]);
-    expect(() => readEndpointInput(req({ image1: 'YQ==', image2: 'YQ==', colour: 'x' }), specs, { accuracy: true })).toThrow("unknown field 'colour'");
+    expect(() => readEndpointInput(req({ image1: 'YQ==', image2: 'YQ==', colour: 'x' }), specs, { accuracy: true })).toThrow(
+      "unknown field 'colour'",
+    );
     expect(() => readEndpointInput(req({ image1: 'YQ==' }), specs, { accuracy: true })).toThrow("missing image field 'image2'");
     expect(() => readEndpointInput(req({ image1: ['YQ==', 'YQ=='], image2: 'YQ==' }), specs, { accuracy: true })).toThrow(
       "too many images in 'image1'",
