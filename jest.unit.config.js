@@ -1,7 +1,7 @@
 /** Unit specs next to the code: *.spec.ts (no server, may use the real models in-process). */
 module.exports = {
   rootDir: '.',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/node-environment.js',
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^@facenition/face(.*)$': '<rootDir>/libs/face/src$1' },
