@@ -78,8 +78,8 @@ describe('nothing biometric is written anywhere', () => {
         cb?.();
         return true;
       };
-    process.stdout.write = capture(printed) as typeof process.stdout.write;
-    process.stderr.write = capture(printed) as typeof process.stderr.write;
+    process.stdout.write = capture(printed);
+    process.stderr.write = capture(printed);
 
     const http = t.app.getHttpServer();
     const post = (p: string) => request(http).post(p).set('X-Auth-Token', TEST_TOKEN);
