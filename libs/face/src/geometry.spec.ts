@@ -59,4 +59,11 @@ describe('nms', () => {
     expect(iou(a.box, b.box)).toBeGreaterThan(0.4);
     expect(nms([a, b, c], 0.4)).toEqual([b, c]);
   });
+
+  it('drops a lower-scored box lying inside a kept one (a face cut by a tile border)', () => {
+    const whole = { box: { x: 0, y: 0, width: 40, height: 50 }, score: 0.99 };
+    const part = { box: { x: 0, y: 0, width: 15, height: 50 }, score: 0.8 };
+    expect(iou(whole.box, part.box)).toBeLessThan(0.4);
+    expect(nms([part, whole], 0.4)).toEqual([whole]);
+  });
 });

@@ -17,12 +17,24 @@ export function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
-/** Greedy non-maximum suppression: highest score first, drop boxes overlapping a kept one by > iouThreshold. */
+/** Share of box `a` that lies inside box `b`. */
+export function containedIn(a: Box, b: Box): number {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const area = a.width * a.height;
+  return area > 0 ? (w * h) / area : 0;
+}
+
+/**
+ * Greedy non-maximum suppression: highest score first; a box is dropped when it overlaps a kept
+ * box by IoU > iouThreshold, or lies mostly (> 80%) inside it — the partial face that a tile
+ * border cuts off is such a box.
+ */
 export function nms<T extends { box: Box; score: number }>(items: readonly T[], iouThreshold: number): T[] {
   const sorted = [...items].sort((p, q) => q.score - p.score);
   const kept: T[] = [];
   for (const cand of sorted) {
-    if (kept.every((k) => iou(k.box, cand.box) <= iouThreshold)) kept.push(cand);
+    if (kept.every((k) => iou(k.box, cand.box) <= iouThreshold && containedIn(cand.box, k.box) <= 0.8)) kept.push(cand);
   }
   return kept;
 }

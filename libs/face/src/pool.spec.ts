@@ -45,7 +45,7 @@ describe('FacePool (worker threads, real models)', () => {
     // one running + two queued are accepted; the rest are refused at once
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     expect(rejected).toHaveLength(5);
-    for (const r of rejected) expect((r).reason).toBeInstanceOf(OverloadedError);
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(OverloadedError);
     expect((await pool.analyze(img, {})).faces).toHaveLength(1);
   });
 });
