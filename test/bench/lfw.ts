@@ -1,8 +1,8 @@
 /**
  * LFW benchmark: detection rate, standard 10-fold verification accuracy on pairs.txt, TAR at
- * FAR 1e-3 / 1e-4 over ALL same-identity pairs vs random impostor pairs, the accuracy-level
+ * FAR 1e-3 / 1e-4 over ALL same-identity pairs vs every cross-identity pair (or --impostors N random), the accuracy-level
  * calibration table, and median per-stage times.
- *   npm run bench:lfw -- --data ../shared/datasets/lfw [--impostors 10000000] [--workers 2]
+ *   npm run bench:lfw -- --data ../shared/datasets/lfw [--impostors all|N] [--workers 2]
  * Embeddings stay in this process's memory; nothing is written to disk.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ interface Img {
 
 async function main(): Promise<void> {
   const data = resolve(arg('data'));
-  const nImpostors = Number(arg('impostors', '10000000'));
+  const impostorArg = arg('impostors', 'all');
   const people = readdirSync(join(data, 'images')).sort();
   const images: Img[] = [];
   people.forEach((p, person) => {
@@ -99,17 +99,66 @@ async function main(): Promise<void> {
   for (const idx of byPerson.values()) {
     for (let a = 0; a < idx.length; a++) for (let b = a + 1; b < idx.length; b++) genuine.push(sim(idx[a], idx[b]));
   }
-  const rand = rng(20261127);
-  const impostor = new Float32Array(nImpostors);
-  for (let k = 0; k < nImpostors;) {
-    const i = Math.floor(rand() * images.length);
-    const j = Math.floor(rand() * images.length);
-    if (images[i].person === images[j].person) continue;
-    impostor[k++] = sim(i, j);
+  // impostors: every cross-identity pair (--impostors all, ~87.5 M) or a seeded random sample
+  const dim = 512;
+  const packed = new Float32Array(images.length * dim);
+  emb.forEach((e, i) => (e ? packed.set(e, i * dim) : packed.fill(NaN, i * dim, (i + 1) * dim)));
+  const dot = (i: number, j: number): number => {
+    if (Number.isNaN(packed[i * dim]) || Number.isNaN(packed[j * dim])) return -1;
+    let s = 0;
+    for (let k = 0, a = i * dim, b = j * dim; k < dim; k++) s += packed[a + k] * packed[b + k];
+    return s;
+  };
+  // identity halves for a holdout check of the calibration (people split by index parity)
+  const half = (i: number): number => images[i].person % 2;
+  let impostor: Float32Array;
+  let impHalf: Uint8Array; // 0: both people in half A, 1: both in half B, 2: mixed
+  if (impostorArg === 'all') {
+    const n = images.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (images[i].person !== images[j].person) count++;
+    impostor = new Float32Array(count);
+    impHalf = new Uint8Array(count);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        if (images[i].person === images[j].person) continue;
+        impostor[k] = dot(i, j);
+        impHalf[k++] = half(i) === half(j) ? half(i) : 2;
+      }
+      if (i % 1000 === 0) process.stderr.write(`\r  impostor rows ${i}/${n}`);
+    }
+    process.stderr.write('\n');
+  } else {
+    const nImp = Number(impostorArg);
+    const rand = rng(20261127);
+    impostor = new Float32Array(nImp);
+    impHalf = new Uint8Array(nImp);
+    for (let k = 0; k < nImp; ) {
+      const i = Math.floor(rand() * images.length);
+      const j = Math.floor(rand() * images.length);
+      if (images[i].person === images[j].person) continue;
+      impHalf[k] = half(i) === half(j) ? half(i) : 2;
+      impostor[k++] = dot(i, j);
+    }
   }
+  const halfScores = (h: number): Float32Array => impostor.filter((_, k) => impHalf[k] === h).sort();
+  const impA = halfScores(0);
+  const impB = halfScores(1);
   impostor.sort();
   genuine.sort((a, b) => a - b);
-  const thresholdAtFmr = (fmr: number): number => impostor[Math.min(impostor.length - 1, Math.ceil(impostor.length * (1 - fmr)))];
+  const quantile = (sorted: Float32Array, fmr: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * (1 - fmr)))];
+  const thresholdAtFmr = (fmr: number): number => quantile(impostor, fmr);
+  const fmrIn = (sorted: Float32Array, t: number): number => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (sorted[m] < t) lo = m + 1;
+      else hi = m;
+    }
+    return (sorted.length - lo) / sorted.length;
+  };
   const fnmrAt = (t: number): number => {
     let lo = 0;
     let hi = genuine.length;
@@ -120,17 +169,8 @@ async function main(): Promise<void> {
     }
     return lo / genuine.length;
   };
-  const fmrAt = (t: number): number => {
-    let lo = 0;
-    let hi = impostor.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (impostor[m] < t) lo = m + 1;
-      else hi = m;
-    }
-    return (impostor.length - lo) / impostor.length;
-  };
-  console.log(`\n## All same-identity pairs (${genuine.length}) vs ${impostor.length} random impostor pairs (seed 20261127)`);
+  const fmrAt = (t: number): number => fmrIn(impostor, t);
+  console.log(`\n## All same-identity pairs (${genuine.length}) vs ${impostor.length} impostor pairs (${impostorArg === 'all' ? 'every cross-identity pair' : 'random, seed 20261127'})`);
   for (const far of [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]) {
     const t = thresholdAtFmr(far);
     console.log(
@@ -139,12 +179,22 @@ async function main(): Promise<void> {
   }
   console.log(`  genuine similarity: median ${percentile(genuine, 50).toFixed(3)}, 1st percentile ${percentile(genuine, 1).toFixed(3)}`);
 
+  console.log(`\n## Holdout check: thresholds from people in half A (${impA.length} impostor pairs), FMR on half B (${impB.length})`);
+  for (const far of [1e-3, 1e-4, 1e-5, 1e-6]) {
+    const t = quantile(impA, far);
+    console.log(`  target ${far.toExponential(0)}: threshold(A) ${t.toFixed(4)}  FMR(B) ${fmrIn(impB, t).toExponential(2)}`);
+  }
+
   console.log('\n## Accuracy levels: configured thresholds (libs/face/src/thresholds.ts) measured on these pairs');
-  console.log('  level  target FMR  threshold  measured FMR  FNMR     calibrated threshold for target');
+  console.log('  level  target FMR  threshold  measured FMR  FNMR     | calibrated threshold  FNMR there');
   for (const l of ACCURACY_LEVELS) {
     console.log(
-      `  ${String(l.level).padEnd(5)}  ${l.targetFmr.toExponential(0).padEnd(10)}  ${l.threshold.toFixed(3).padEnd(9)}  ${fmrAt(l.threshold).toExponential(2).padEnd(12)}  ${(100 * fnmrAt(l.threshold)).toFixed(2).padStart(5)}%   ${thresholdAtFmr(l.targetFmr).toFixed(4)}`,
+      `  ${String(l.level).padEnd(5)}  ${l.targetFmr.toExponential(0).padEnd(10)}  ${l.threshold.toFixed(3).padEnd(9)}  ${fmrAt(l.threshold).toExponential(2).padEnd(12)}  ${(100 * fnmrAt(l.threshold)).toFixed(2).padStart(5)}%   | ${thresholdAtFmr(l.targetFmr).toFixed(4)}                ${(100 * fnmrAt(thresholdAtFmr(l.targetFmr))).toFixed(2)}%`,
     );
+  }
+  console.log('\n  calibrated table for libs/face/src/thresholds.ts:');
+  for (const l of ACCURACY_LEVELS) {
+    console.log(`  { level: ${l.level}, targetFmr: ${l.targetFmr.toExponential(0)}, threshold: ${thresholdAtFmr(l.targetFmr).toFixed(4)} },`);
   }
 }
 
