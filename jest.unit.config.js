@@ -4,6 +4,6 @@ module.exports = {
   testEnvironment: '<rootDir>/test/support/node-environment.js',
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: { '^@facenition/face(.*)$': '<rootDir>/libs/face/src$1' },
+  moduleNameMapper: { '^@facenition/([a-z]+)(.*)$': '<rootDir>/libs/$1/src$2' },
   testTimeout: 60000,
 };

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { fixture, noFace, twoFaces } from './support/images';
-import { startTestApp, TEST_TOKEN, type TestApp } from './support/app';
+import { startTestApp, type TestApp } from './support/app';
 
 jest.setTimeout(120_000);
 
@@ -12,10 +12,10 @@ describe('face-analysis API (real models, real server)', () => {
     http = t.app.getHttpServer();
   });
   afterAll(async () => {
-    await t.app.close();
+    await t.close();
   });
 
-  const post = (path: string) => request(http).post(path).set('X-Auth-Token', TEST_TOKEN);
+  const post = (path: string) => request(http).post(path).set('X-Auth-Token', t.token);
 
   it('reports live and ready', async () => {
     await request(http).get('/health/live').expect(200, { ok: true, status: 'live' });
@@ -36,14 +36,10 @@ describe('face-analysis API (real models, real server)', () => {
     });
 
     it('accepts the token as an auth_token form field or JSON field', async () => {
+      await request(http).post('/detect').field('auth_token', t.token).attach('image', fixture('George_W_Bush_0001'), 'a.jpg').expect(200);
       await request(http)
         .post('/detect')
-        .field('auth_token', TEST_TOKEN)
-        .attach('image', fixture('George_W_Bush_0001'), 'a.jpg')
-        .expect(200);
-      await request(http)
-        .post('/detect')
-        .send({ auth_token: TEST_TOKEN, image: fixture('George_W_Bush_0001').toString('base64') })
+        .send({ auth_token: t.token, image: fixture('George_W_Bush_0001').toString('base64') })
         .expect(200);
     });
   });

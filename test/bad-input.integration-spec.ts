@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { ANIMATED_GIF, pngHeaderOnly } from '../libs/face/src/testing/malformed-images';
 import { fixture } from './support/images';
-import { startTestApp, TEST_TOKEN, type TestApp } from './support/app';
+import { startTestApp, type TestApp } from './support/app';
 
 jest.setTimeout(120_000);
 
@@ -18,10 +18,10 @@ describe('bad input never yields a 500 and loses nothing', () => {
     http = t.app.getHttpServer();
   });
   afterAll(async () => {
-    await t.app.close();
+    await t.close();
   });
 
-  const post = (path: string) => request(http).post(path).set('X-Auth-Token', TEST_TOKEN);
+  const post = (path: string) => request(http).post(path).set('X-Auth-Token', t.token);
   const a = fixture('Colin_Powell_0001');
   const b = fixture('Colin_Powell_0002');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import request from 'supertest';
 import { fixture, twoFaces } from './support/images';
-import { startTestApp, TEST_TOKEN, type TestApp } from './support/app';
+import { startTestApp, type TestApp } from './support/app';
 
 jest.setTimeout(120_000);
 
@@ -60,7 +60,7 @@ describe('nothing biometric is written anywhere', () => {
   afterAll(async () => {
     process.stdout.write = origOut;
     process.stderr.write = origErr;
-    await t.app.close();
+    await t.close();
   });
 
   it('leaves disk unchanged and keeps images and embeddings out of logs', async () => {
@@ -82,7 +82,7 @@ describe('nothing biometric is written anywhere', () => {
     process.stderr.write = capture(printed);
 
     const http = t.app.getHttpServer();
-    const post = (p: string) => request(http).post(p).set('X-Auth-Token', TEST_TOKEN);
+    const post = (p: string) => request(http).post(p).set('X-Auth-Token', t.token);
     const a = fixture('Jennifer_Aniston_0001');
     const b = fixture('Tony_Blair_0002');
     const responses = [

@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     const rand = rng(20261127);
     impostor = new Float32Array(nImp);
     impHalf = new Uint8Array(nImp);
-    for (let k = 0; k < nImp; ) {
+    for (let k = 0; k < nImp;) {
       const i = Math.floor(rand() * images.length);
       const j = Math.floor(rand() * images.length);
       if (images[i].person === images[j].person) continue;
@@ -170,7 +170,9 @@ async function main(): Promise<void> {
     return lo / genuine.length;
   };
   const fmrAt = (t: number): number => fmrIn(impostor, t);
-  console.log(`\n## All same-identity pairs (${genuine.length}) vs ${impostor.length} impostor pairs (${impostorArg === 'all' ? 'every cross-identity pair' : 'random, seed 20261127'})`);
+  console.log(
+    `\n## All same-identity pairs (${genuine.length}) vs ${impostor.length} impostor pairs (${impostorArg === 'all' ? 'every cross-identity pair' : 'random, seed 20261127'})`,
+  );
   for (const far of [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]) {
     const t = thresholdAtFmr(far);
     console.log(
@@ -194,7 +196,9 @@ async function main(): Promise<void> {
   }
   console.log('\n  calibrated table for libs/face/src/thresholds.ts:');
   for (const l of ACCURACY_LEVELS) {
-    console.log(`  { level: ${l.level}, targetFmr: ${l.targetFmr.toExponential(0)}, threshold: ${thresholdAtFmr(l.targetFmr).toFixed(4)} },`);
+    console.log(
+      `  { level: ${l.level}, targetFmr: ${l.targetFmr.toExponential(0)}, threshold: ${thresholdAtFmr(l.targetFmr).toFixed(4)} },`,
+    );
   }
 }
 

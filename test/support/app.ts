@@ -2,11 +2,14 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClientsService } from '@facenition/clients';
 import type { FacePool } from '@facenition/face';
+import { testDatabase, type TestDatabase } from './database';
 import { createApp } from '../../apps/gateway/src/app.factory';
 import { loadConfig, type AppConfig } from '../../apps/gateway/src/config';
 
-export const TEST_TOKEN = 'test-admin-token-0123456789abcdef';
+/** The deployment's admin credential in tests (admin endpoints only). */
+export const ADMIN = 'test-admin-token-0123456789abcdef';
 
 /** Collects every log line the app writes, so tests can assert what never appears in logs. */
 export class CapturingLogger implements LoggerService {
@@ -37,13 +40,20 @@ export interface TestApp {
   config: AppConfig;
   logger: CapturingLogger;
   dataDir: string;
+  db: TestDatabase;
+  /** Long-lived client token of a production/enterprise client created for the suite. */
+  token: string;
+  clientId: string;
+  close(): Promise<void>;
 }
 
 /** The real application on the real models, with a temporary data dir and small limits. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'facenition-it-'));
+  const db = await testDatabase();
   const config = loadConfig({
-    FACENITION_ADMIN_TOKEN: TEST_TOKEN,
+    ...(db.url ? { DATABASE_URL: db.url } : {}),
+    FACENITION_ADMIN_TOKEN: ADMIN,
     FACENITION_DATA_DIR: dataDir,
     FACENITION_WORKERS: '2',
     FACENITION_MAX_IMAGE_BYTES: String(1024 * 1024),
@@ -56,5 +66,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const { app, pool } = await createApp(config, { logger });
   await app.init();
   await pool.start();
-  return { app, pool, config, logger, dataDir };
+  const created = await app.get(ClientsService).create({ name: 'integration tests', environment: 'production', plan: 'enterprise' });
+  return {
+    app,
+    pool,
+    config,
+    logger,
+    dataDir,
+    db,
+    token: created.client_token,
+    clientId: created.client.client_id,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
 }

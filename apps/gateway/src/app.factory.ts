@@ -23,6 +23,7 @@ export async function createApp(
   const adminToken = opts.adminToken ?? announceAdminToken(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken), {
     bodyParser: false,
+    abortOnError: false,
     logger: opts.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');

@@ -1,11 +1,19 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from '@facenition/audit';
+import { ClientsModule } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
+import { AuditController } from './audit/audit.controller';
+import { RetentionService } from './audit/retention.service';
+import { ClientsController } from './clients/clients.controller';
+import { AuditInterceptor } from './common/audit.interceptor';
+import { AuditRecorder } from './common/audit-recorder';
 import { ADMIN_TOKEN, AuthGuard } from './common/auth.guard';
 import { BodyMiddleware } from './common/body.middleware';
 import { ErrorFilter } from './common/error.filter';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { APP_CONFIG, type AppConfig } from './config';
+import { DatabaseModule } from './database/database.module';
 import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
@@ -16,7 +24,16 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig, adminToken: string): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, FaceController],
+      imports: [
+        DatabaseModule.forRoot(config),
+        ClientsModule.forRoot({
+          rotationGraceSeconds: config.rotationGraceSeconds,
+          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+          authLimit: { maxFailures: config.authMaxFailures, windowSeconds: config.authWindowSeconds },
+        }),
+        AuditModule,
+      ],
+      controllers: [HealthController, FaceController, ClientsController, AuditController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: adminToken },
@@ -34,7 +51,10 @@ export class AppModule implements NestModule {
             }),
         },
         FaceService,
+        AuditRecorder,
+        RetentionService,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };

@@ -38,7 +38,18 @@ const schema = z.object({
   FACENITION_MIN_FACE_SIZE: int(40, 16, 1000),
   FACENITION_LIVENESS_THRESHOLD: num(0.5, 0, 1),
   FACENITION_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  FACENITION_DB_POOL_SIZE: int(10, 1, 200),
+  FACENITION_ROTATION_GRACE_SECONDS: int(86_400, 0, 90 * 86_400),
+  FACENITION_ACCESS_TOKEN_TTL_SECONDS: int(900, 60, 86_400),
+  FACENITION_AUDIT_RETENTION_DAYS: int(0, 0, 36_500),
+  FACENITION_AUTH_MAX_FAILURES: int(20, 1, 100_000),
+  FACENITION_AUTH_WINDOW_SECONDS: int(60, 1, 86_400),
 });
+
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+  .optional();
 
 export interface AppConfig {
   host: string;
@@ -58,6 +69,15 @@ export interface AppConfig {
   minFaceSize: number;
   livenessThreshold: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** PostgreSQL server URL; unset = embedded PGlite in `<dataDir>/pgdata`. */
+  databaseUrl?: string;
+  dbPoolSize: number;
+  rotationGraceSeconds: number;
+  accessTokenTtlSeconds: number;
+  /** Audit records older than this many days are deleted (0 = keep forever). */
+  auditRetentionDays: number;
+  authMaxFailures: number;
+  authWindowSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(picked);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (unknown.length) problems.push(...unknown.map((k) => `${k}: unknown setting`));
+  const db = databaseUrl.safeParse(env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
+  if (!db.success) problems.push(`DATABASE_URL: ${db.error.issues[0].message}`);
   if (!parsed.success || problems.length) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
@@ -92,6 +114,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     minFaceSize: e.FACENITION_MIN_FACE_SIZE,
     livenessThreshold: e.FACENITION_LIVENESS_THRESHOLD,
     logLevel: e.FACENITION_LOG_LEVEL,
+    databaseUrl: db.success ? db.data : undefined,
+    dbPoolSize: e.FACENITION_DB_POOL_SIZE,
+    rotationGraceSeconds: e.FACENITION_ROTATION_GRACE_SECONDS,
+    accessTokenTtlSeconds: e.FACENITION_ACCESS_TOKEN_TTL_SECONDS,
+    auditRetentionDays: e.FACENITION_AUDIT_RETENTION_DAYS,
+    authMaxFailures: e.FACENITION_AUTH_MAX_FAILURES,
+    authWindowSeconds: e.FACENITION_AUTH_WINDOW_SECONDS,
   };
 }
 

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '@facenition/worker';
 import type { AnalyzeRequest, AnalyzeResult } from './analyze';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect';
@@ -150,11 +149,6 @@ export class FacePool {
   }
 }
 
-/** Starts worker.js next to this file, or worker.ts through ts-node when running from sources (tests, benchmarks). */
 function createWorker(init: WorkerInit): Worker {
-  const js = join(__dirname, 'worker.js');
-  if (existsSync(js)) return new Worker(js, { workerData: init });
-  const ts = join(__dirname, 'worker.ts');
-  const boot = `require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } }); require(${JSON.stringify(ts)});`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return startWorker(__dirname, 'worker', init);
 }

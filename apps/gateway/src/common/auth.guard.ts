@@ -1,13 +1,15 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { ApiError } from './api-error';
+import { AuthRateLimiter, ClientAuthError, ClientsService, QuotaService } from '@facenition/clients';
+import type { Request, Response } from 'express';
 import { tokenMatches } from './admin-token';
-import { IS_PUBLIC } from './public.decorator';
+import { ApiError } from './api-error';
+import { ACCESS, UNMETERED, type Access } from './public.decorator';
+import { context, sourceAddress } from './request-context';
 
 export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
 
-/** Reads the client token from the X-Auth-Token header or an `auth_token` form/JSON field. */
+/** Reads the credential from the X-Auth-Token header or an `auth_token` form/JSON field. */
 export function presentedToken(req: Request): string | undefined {
   const header = req.headers['x-auth-token'];
   if (typeof header === 'string' && header.length > 0) return header;
@@ -16,19 +18,57 @@ export function presentedToken(req: Request): string | undefined {
   return typeof field === 'string' && field.length > 0 ? field : undefined;
 }
 
+/**
+ * One guard for every route: public routes pass; admin routes need the deployment's admin
+ * credential; every other route needs a client token (long-lived or access token), is metered
+ * against the client's monthly quota and reports the remaining quota in X-Quota-Remaining.
+ * Failed attempts are counted per source address and blocked past the configured rate.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(ADMIN_TOKEN) private readonly adminToken: string,
+    private readonly clients: ClientsService,
+    private readonly quota: QuotaService,
+    private readonly limiter: AuthRateLimiter,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
-    const token = presentedToken(ctx.switchToHttp().getRequest<Request>());
-    if (!token)
+  async canActivate(ec: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ec.getHandler(), ec.getClass()]) ?? 'client';
+    if (access === 'public') return true;
+    const req = ec.switchToHttp().getRequest<Request>();
+    const res = ec.switchToHttp().getResponse<Response>();
+    const source = sourceAddress(req);
+    this.limiter.check(source);
+    const token = presentedToken(req);
+    if (!token) {
       throw new ApiError(401, 'missing client token: send it in the X-Auth-Token header or the auth_token field', 'unauthenticated');
-    if (!tokenMatches(token, this.adminToken)) throw new ApiError(401, 'invalid client token', 'unauthenticated');
+    }
+    const ctx = context(req);
+    if (access === 'admin') {
+      if (!tokenMatches(token, this.adminToken)) {
+        this.limiter.fail(source);
+        throw new ApiError(401, 'this endpoint needs the admin credential', 'unauthenticated');
+      }
+      ctx.admin = true;
+      return true;
+    }
+    if (tokenMatches(token, this.adminToken)) {
+      throw new ApiError(401, 'the admin credential cannot call the API; create a client with /generateToken', 'unauthenticated');
+    }
+    try {
+      ctx.principal = await this.clients.authenticate(token);
+    } catch (err) {
+      if (err instanceof ClientAuthError) this.limiter.fail(source);
+      throw err;
+    }
+    if (this.reflector.getAllAndOverride<boolean | undefined>(UNMETERED, [ec.getHandler(), ec.getClass()])) return true;
+    ctx.quota = await this.quota.consume(ctx.principal.clientId, ctx.principal.plan);
+    if (ctx.quota.limit !== null) {
+      res.setHeader('X-Quota-Limit', String(ctx.quota.limit));
+      res.setHeader('X-Quota-Remaining', String(ctx.quota.remaining));
+    }
     return true;
   }
 }

@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ClientAuthError, ClientNotFoundError, InvalidClientRequestError, QuotaExceededError, RateLimitedError } from '@facenition/clients';
 import { InvalidImageError, ModelIntegrityError, NoFaceError, OverloadedError } from '@facenition/face';
 import type { Request, Response } from 'express';
 import { ApiError } from './api-error';
+import { AuditRecorder, AuditUnavailableError } from './audit-recorder';
 
 interface Mapped {
   status: number;
@@ -54,6 +56,11 @@ export function mapError(err: unknown): Mapped {
   }
   if (err instanceof NoFaceError) return { status: 400, error: err.message, code: err.code };
   if (err instanceof OverloadedError) return { status: 503, error: err.message, code: err.code };
+  if (err instanceof ClientAuthError) return { status: 401, error: err.message, code: err.code };
+  if (err instanceof QuotaExceededError || err instanceof RateLimitedError) return { status: 429, error: err.message, code: err.code };
+  if (err instanceof ClientNotFoundError) return { status: 404, error: err.message, code: err.code };
+  if (err instanceof InvalidClientRequestError) return { status: 400, error: err.message, code: err.code };
+  if (err instanceof AuditUnavailableError) return { status: 503, error: err.message, code: 'audit_unavailable' };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const res = err.getResponse();
@@ -81,16 +88,26 @@ export function mapError(err: unknown): Mapped {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly recorder: AuditRecorder) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const mapped = mapError(exception);
+    let mapped = mapError(exception);
     if (mapped.status >= 500 && mapped.code === 'internal') {
       const name = exception instanceof Error ? exception.name : typeof exception;
       this.logger.error(`unhandled ${name} on ${req.method} ${req.path} request_id=${String(res.getHeader('x-request-id') ?? '')}`);
     }
-    if (mapped.status === 503) res.setHeader('Retry-After', '1');
+    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    else if (mapped.status === 503) res.setHeader('Retry-After', '1');
+    if (!(exception instanceof AuditUnavailableError)) {
+      try {
+        await this.recorder.record(req, mapped.status, mapped.code, undefined);
+      } catch {
+        mapped = mapError(new AuditUnavailableError());
+      }
+    }
     if (res.headersSent) return;
     res.status(mapped.status).json({ ok: false, error: mapped.error, code: mapped.code });
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { setContext } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -14,6 +15,7 @@ export class RequestLogMiddleware implements NestMiddleware {
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
     const start = process.hrtime.bigint();
+    setContext(req, { requestId: id, startedAt: start });
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       this.logger.log(`${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms request_id=${id}`);

@@ -1,0 +1,140 @@
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ClientsService, QuotaService } from '@facenition/clients';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { badRequest } from '../common/api-error';
+import { AdminOnly, Public, Unmetered } from '../common/public.decorator';
+import { context } from '../common/request-context';
+import { isoDate, parseBody } from '../common/validate';
+
+const createSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  environment: z.enum(['sandbox', 'production']).default('sandbox'),
+  plan: z.enum(['developer', 'enterprise']).default('developer'),
+  expires_at: isoDate.optional(),
+});
+
+const tokenSchema = z.object({
+  grant_type: z.literal('client_credentials').optional(),
+  client_id: z.string().min(1).max(100),
+  client_secret: z.string().min(1).max(200),
+});
+
+const rotateSchema = z.object({
+  grace_seconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(90 * 86_400)
+    .optional(),
+});
+
+@ApiTags('client tokens')
+@Controller()
+export class ClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly quota: QuotaService,
+  ) {}
+
+  @Post('generateToken')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiSecurity('client-token')
+  @ApiOperation({
+    summary: 'Create an API client (admin credential). Returns its long-lived client token and client secret exactly once.',
+    description:
+      'Body: name, environment sandbox|production (default sandbox), plan developer (1,000 calls per calendar month) | enterprise (unlimited), optional expires_at (ISO 8601).',
+  })
+  async generateToken(@Req() req: Request) {
+    const input = parseBody(req, createSchema);
+    const created = await this.clients.create({
+      name: input.name,
+      environment: input.environment,
+      plan: input.plan,
+      expiresAt: input.expires_at,
+    });
+    return { ok: true, ...created };
+  }
+
+  @Post('token')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary: 'OAuth2 client-credentials: client_id + client_secret -> short-lived client token',
+    description:
+      'Body (JSON or form): client_id, client_secret, optional grant_type=client_credentials. HTTP Basic authentication is accepted too.',
+  })
+  async token(@Req() req: Request) {
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    let creds: { client_id: string; client_secret: string };
+    if (basic) {
+      const [id, ...secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
+      creds = { client_id: id, client_secret: secret.join(':') };
+      parseBody(req, z.object({ grant_type: z.literal('client_credentials').optional() }));
+    } else {
+      creds = parseBody(req, tokenSchema);
+    }
+    if (!creds.client_id || !creds.client_secret) throw badRequest('client_id and client_secret are required', 'missing_field');
+    const issued = await this.clients.issueAccessToken(creds.client_id, creds.client_secret);
+    return {
+      ok: true,
+      client_token: issued.access_token,
+      token_type: issued.token_type,
+      expires_in: issued.expires_in,
+      expires_at: issued.expires_at,
+    };
+  }
+
+  @Get('admin/clients')
+  @AdminOnly()
+  @ApiSecurity('client-token')
+  @ApiOperation({ summary: 'List API clients (admin credential)' })
+  async list() {
+    return { ok: true, clients: await this.clients.list() };
+  }
+
+  @Post('admin/clients/:id/revoke')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiSecurity('client-token')
+  @ApiOperation({ summary: 'Revoke a client: its client token, secret and access tokens stop working at once (admin credential)' })
+  async revoke(@Req() req: Request, @Param('id') id: string) {
+    parseBody(req, z.object({}));
+    return { ok: true, client: await this.clients.revoke(id) };
+  }
+
+  @Post('admin/clients/:id/rotate')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiSecurity('client-token')
+  @ApiOperation({
+    summary:
+      'Rotate a client token (admin credential); the previous token keeps working for grace_seconds (default FACENITION_ROTATION_GRACE_SECONDS)',
+  })
+  async rotate(@Req() req: Request, @Param('id') id: string) {
+    const { grace_seconds } = parseBody(req, rotateSchema);
+    return { ok: true, ...(await this.clients.rotate(id, grace_seconds)) };
+  }
+
+  @Get('me')
+  @Unmetered()
+  @ApiSecurity('client-token')
+  @ApiOperation({ summary: 'The calling client: its settings and this month’s quota use' })
+  async me(@Req() req: Request) {
+    const p = context(req).principal!;
+    const c = await this.clients.get(p.clientId);
+    return { ok: true, client: this.clients.view(c), quota: await this.quota.usage(p.clientId, p.plan), authenticated_with: p.via };
+  }
+
+  @Post('me/rotate')
+  @HttpCode(200)
+  @Unmetered()
+  @ApiSecurity('client-token')
+  @ApiOperation({ summary: 'Rotate the calling client’s own long-lived token (automation of key rotation)' })
+  async rotateSelf(@Req() req: Request) {
+    const { grace_seconds } = parseBody(req, rotateSchema);
+    return { ok: true, ...(await this.clients.rotate(context(req).principal!.clientId, grace_seconds)) };
+  }
+}

@@ -1,0 +1,21 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { mergeMap, type Observable } from 'rxjs';
+import { AuditRecorder } from './audit-recorder';
+
+/** Success path: the audit record is committed before the response body is released. */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  constructor(private readonly recorder: AuditRecorder) {}
+
+  intercept(ec: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = ec.switchToHttp().getRequest<Request>();
+    const res = ec.switchToHttp().getResponse<Response>();
+    return next.handle().pipe(
+      mergeMap(async (body: unknown) => {
+        await this.recorder.record(req, res.statusCode, null, body);
+        return body;
+      }),
+    );
+  }
+}

@@ -1,0 +1,196 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ApiClientEntity, DATA_SOURCE, ServerSecretEntity, type ClientEnvironment, type ClientPlan } from '@facenition/database';
+import type { DataSource } from 'typeorm';
+import { ClientAuthError, ClientNotFoundError, InvalidClientRequestError } from './errors';
+import { newClientSecret, newClientToken, parseClientToken, safeEqual, sha256, signAccessToken, verifyAccessToken } from './tokens';
+
+export const CLIENTS_OPTIONS = Symbol('CLIENTS_OPTIONS');
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
+
+export interface ClientsOptions {
+  /** How long the previous long-lived token keeps working after a rotation. */
+  rotationGraceSeconds: number;
+  /** Lifetime of access tokens issued by /token. */
+  accessTokenTtlSeconds: number;
+}
+
+/** Who is calling: resolved from a client token or access token on every request. */
+export interface ClientPrincipal {
+  clientId: string;
+  name: string;
+  environment: ClientEnvironment;
+  plan: ClientPlan;
+  via: 'client_token' | 'access_token';
+}
+
+export interface ClientView {
+  client_id: string;
+  name: string;
+  environment: ClientEnvironment;
+  plan: ClientPlan;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  rotated_at: string | null;
+  status: 'active' | 'revoked' | 'expired';
+}
+
+const ACCESS_KEY = 'access_token_signing_key';
+
+@Injectable()
+export class ClientsService {
+  private accessKey?: Buffer;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(CLIENTS_OPTIONS) private readonly opts: ClientsOptions,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {}
+
+  private get repo() {
+    return this.ds.getRepository(ApiClientEntity);
+  }
+
+  view(c: ApiClientEntity): ClientView {
+    const now = this.now();
+    return {
+      client_id: c.id,
+      name: c.name,
+      environment: c.environment,
+      plan: c.plan,
+      created_at: c.createdAt.toISOString(),
+      expires_at: c.expiresAt?.toISOString() ?? null,
+      revoked_at: c.revokedAt?.toISOString() ?? null,
+      rotated_at: c.rotatedAt?.toISOString() ?? null,
+      status: c.revokedAt ? 'revoked' : c.expiresAt && c.expiresAt <= now ? 'expired' : 'active',
+    };
+  }
+
+  /** Creates an API client; the returned token and secret are shown exactly once (only hashes are kept). */
+  async create(input: { name: string; environment: ClientEnvironment; plan: ClientPlan; expiresAt?: Date }) {
+    if (input.expiresAt && input.expiresAt <= this.now()) throw new InvalidClientRequestError('expires_at must be in the future');
+    const token = newClientToken(randomUUID());
+    const secret = newClientSecret();
+    const entity = this.repo.create({
+      id: token.id,
+      name: input.name,
+      environment: input.environment,
+      plan: input.plan,
+      createdAt: this.now(),
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      tokenHash: token.hash,
+      previousTokenHash: null,
+      previousValidUntil: null,
+      secretHash: secret.hash,
+      rotatedAt: null,
+    });
+    await this.repo.insert(entity);
+    return { client: this.view(entity), client_token: token.token, client_secret: secret.secret };
+  }
+
+  async list(): Promise<ClientView[]> {
+    return (await this.repo.find({ order: { createdAt: 'ASC' } })).map((c) => this.view(c));
+  }
+
+  async get(id: string): Promise<ApiClientEntity> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ClientNotFoundError();
+    const c = await this.repo.findOneBy({ id });
+    if (!c) throw new ClientNotFoundError();
+    return c;
+  }
+
+  async revoke(id: string): Promise<ClientView> {
+    const c = await this.get(id);
+    if (!c.revokedAt) {
+      c.revokedAt = this.now();
+      await this.repo.update({ id }, { revokedAt: c.revokedAt });
+    }
+    return this.view(c);
+  }
+
+  /** New long-lived token; the old one keeps working for the configured grace period. */
+  async rotate(id: string, graceSeconds = this.opts.rotationGraceSeconds) {
+    const c = await this.get(id);
+    if (c.revokedAt) throw new InvalidClientRequestError('a revoked client cannot be rotated');
+    const token = newClientToken(id);
+    const now = this.now();
+    const patch = {
+      tokenHash: token.hash,
+      previousTokenHash: graceSeconds > 0 ? c.tokenHash : null,
+      previousValidUntil: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
+      rotatedAt: now,
+    };
+    await this.repo.update({ id }, patch);
+    return {
+      client: this.view({ ...c, ...patch }),
+      client_token: token.token,
+      previous_token_valid_until: patch.previousValidUntil?.toISOString() ?? null,
+    };
+  }
+
+  /** OAuth2 client-credentials: client id + secret -> short-lived access token. */
+  async issueAccessToken(clientId: string, clientSecret: string) {
+    const invalid = new ClientAuthError('invalid client credentials', 'invalid_client');
+    if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw invalid;
+    const c = await this.repo.findOneBy({ id: clientId });
+    // hash even when the client is unknown, so timing does not reveal which ids exist
+    const presented = sha256(clientSecret);
+    if (!c || !safeEqual(presented, c.secretHash)) throw invalid;
+    this.assertUsable(c);
+    const ttl = this.opts.accessTokenTtlSeconds * 1000;
+    const expiresAt = new Date(Math.min(this.now().getTime() + ttl, c.expiresAt?.getTime() ?? Infinity));
+    const token = signAccessToken(await this.signingKey(), c.id, expiresAt);
+    return {
+      access_token: token,
+      token_type: 'client',
+      expires_in: Math.round((expiresAt.getTime() - this.now().getTime()) / 1000),
+      expires_at: expiresAt.toISOString(),
+    };
+  }
+
+  /** Resolves a presented client token or access token; throws ClientAuthError with a clear reason. */
+  async authenticate(presented: string): Promise<ClientPrincipal> {
+    const access = presented.startsWith('fna_') ? verifyAccessToken(await this.signingKey(), presented) : undefined;
+    const parsed = access ? undefined : parseClientToken(presented);
+    const id = access?.clientId ?? parsed?.id;
+    if (!id) throw new ClientAuthError('invalid client token');
+    const c = await this.repo.findOneBy({ id });
+    if (!c) throw new ClientAuthError('invalid client token');
+    const now = this.now();
+    if (access) {
+      if (access.expiresAt <= now) throw new ClientAuthError('client token has expired', 'token_expired');
+    } else if (parsed) {
+      const current = safeEqual(parsed.hash, c.tokenHash);
+      const previous = !!c.previousTokenHash && safeEqual(parsed.hash, c.previousTokenHash);
+      if (!current && !previous) throw new ClientAuthError('invalid client token');
+      if (!current && (!c.previousValidUntil || c.previousValidUntil <= now)) {
+        throw new ClientAuthError('client token was rotated and its grace period has ended', 'token_rotated');
+      }
+    }
+    this.assertUsable(c);
+    return { clientId: c.id, name: c.name, environment: c.environment, plan: c.plan, via: access ? 'access_token' : 'client_token' };
+  }
+
+  private assertUsable(c: ApiClientEntity): void {
+    if (c.revokedAt) throw new ClientAuthError('client has been revoked', 'client_revoked');
+    if (c.expiresAt && c.expiresAt <= this.now()) throw new ClientAuthError('client has expired', 'client_expired');
+  }
+
+  /** HMAC key for access tokens: created once in the database, so every replica shares it. */
+  private async signingKey(): Promise<Buffer> {
+    if (this.accessKey) return this.accessKey;
+    const repo = this.ds.getRepository(ServerSecretEntity);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ name: ACCESS_KEY, value: randomBytes(32), createdAt: this.now() })
+      .orIgnore()
+      .execute();
+    const row = await repo.findOneByOrFail({ name: ACCESS_KEY });
+    this.accessKey = row.value;
+    return row.value;
+  }
+}

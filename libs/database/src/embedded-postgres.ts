@@ -1,0 +1,38 @@
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { startWorker } from '@facenition/worker';
+
+export interface EmbeddedPostgres {
+  /** postgres:// URL of the loopback socket serving the embedded database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+type Reply = { type: 'listening'; port: number } | { type: 'error'; message: string } | { type: 'stopped' };
+
+/**
+ * The embedded default: PGlite (PostgreSQL compiled to WASM) on a data directory, served on a
+ * random loopback port by pglite-socket so the ordinary `pg` driver (and TypeORM) reach it.
+ * It runs in its own worker thread: PGlite executes queries synchronously in WASM, which would
+ * otherwise stall the HTTP event loop. PGlite is ONE database session: keep the pool at one connection.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const worker = startWorker(__dirname, 'embedded-postgres.worker', { dataDir });
+  const [first] = (await Promise.race([
+    once(worker, 'message'),
+    once(worker, 'error').then(([e]) => [{ type: 'error', message: String(e) }]),
+  ])) as [Reply];
+  if (first.type !== 'listening') {
+    await worker.terminate();
+    throw new Error(`embedded PostgreSQL failed to start in ${dataDir}: ${first.type === 'error' ? first.message : first.type}`);
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${first.port}/postgres`,
+    stop: async () => {
+      worker.postMessage('stop');
+      await Promise.race([once(worker, 'message'), new Promise((r) => setTimeout(r, 10_000))]);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type ClientEnvironment = 'sandbox' | 'production';
+export type ClientPlan = 'developer' | 'enterprise';
+
+@Entity('api_clients')
+export class ApiClientEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  @Column('text') environment!: ClientEnvironment;
+  @Column('text') plan!: ClientPlan;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'expires_at', nullable: true }) expiresAt!: Date | null;
+  @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+  /** SHA-256 of the long-lived client token's secret part; the token itself is never stored. */
+  @Column('bytea', { name: 'token_hash' }) tokenHash!: Buffer;
+  /** After a rotation: hash of the previous token, accepted until previous_valid_until. */
+  @Column('bytea', { name: 'previous_token_hash', nullable: true }) previousTokenHash!: Buffer | null;
+  @Column('timestamptz', { name: 'previous_valid_until', nullable: true }) previousValidUntil!: Date | null;
+  /** SHA-256 of the client secret used at /token. */
+  @Column('bytea', { name: 'secret_hash' }) secretHash!: Buffer;
+  @Column('timestamptz', { name: 'rotated_at', nullable: true }) rotatedAt!: Date | null;
+}
+
+@Entity('quota_usage')
+export class QuotaUsageEntity {
+  @PrimaryColumn('uuid', { name: 'client_id' }) clientId!: string;
+  /** Calendar month in UTC, 'YYYY-MM'. */
+  @PrimaryColumn('text') month!: string;
+  @Column('integer') calls!: number;
+}
+
+@Entity('audit_log')
+@Index('audit_log_ts', ['ts'])
+@Index('audit_log_client_ts', ['clientId', 'ts'])
+export class AuditRecordEntity {
+  @PrimaryColumn('bigint') seq!: string;
+  @Column('timestamptz') ts!: Date;
+  @Column('text', { name: 'request_id' }) requestId!: string;
+  @Column('uuid', { name: 'client_id', nullable: true }) clientId!: string | null;
+  @Column('text') endpoint!: string;
+  @Column('integer') status!: number;
+  @Column('text', { name: 'error_code', nullable: true }) errorCode!: string | null;
+  @Column('text', { nullable: true }) decision!: string | null;
+  @Column('double precision', { nullable: true }) score!: number | null;
+  @Column('double precision', { nullable: true }) threshold!: number | null;
+  @Column('integer', { nullable: true }) accuracy!: number | null;
+  @Column('text', { name: 'token_ref', nullable: true }) tokenRef!: string | null;
+  @Column('double precision', { name: 'latency_ms' }) latencyMs!: number;
+  @Column('text', { name: 'source_ip', nullable: true }) sourceIp!: string | null;
+  @Column('bytea', { name: 'prev_hash' }) prevHash!: Buffer;
+  @Column('bytea') hash!: Buffer;
+}
+
+/** One row: the newest link of the audit chain (serialises appends across replicas with FOR UPDATE). */
+@Entity('audit_head')
+export class AuditHeadEntity {
+  @PrimaryColumn('integer') id!: number;
+  @Column('bigint') seq!: string;
+  @Column('bytea') hash!: Buffer;
+}
+
+/** One row: the last record deleted by retention; verification of what remains starts here. */
+@Entity('audit_anchor')
+export class AuditAnchorEntity {
+  @PrimaryColumn('integer') id!: number;
+  @Column('bigint') seq!: string;
+  @Column('bytea') hash!: Buffer;
+  @Column('timestamptz', { name: 'purged_at' }) purgedAt!: Date;
+}
+
+/** Server-generated secrets shared by every replica (e.g. the access-token signing key). */
+@Entity('server_secrets')
+export class ServerSecretEntity {
+  @PrimaryColumn('text') name!: string;
+  @Column('bytea') value!: Buffer;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}
+
+export const ENTITIES = [ApiClientEntity, QuotaUsageEntity, AuditRecordEntity, AuditHeadEntity, AuditAnchorEntity, ServerSecretEntity];

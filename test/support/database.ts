@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export interface TestDatabase {
+  /** undefined = embedded PGlite (the default); otherwise a fresh database on the DATABASE_URL server. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * With DATABASE_URL set (CI's PostgreSQL server), every suite gets its own throw-away database
+ * on that server; without it the app starts its embedded PGlite in the suite's temp data dir.
+ */
+export async function testDatabase(): Promise<TestDatabase> {
+  const server = process.env.DATABASE_URL;
+  if (!server) return { drop: () => Promise.resolve() };
+  const name = `facenition_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
