@@ -9,6 +9,7 @@ export interface AuditQuery {
   clientId?: string;
   endpoint?: string;
   outcome?: 'success' | 'client_error' | 'server_error' | 'error';
+  requestId?: string;
   afterSeq?: string;
   limit: number;
 }
@@ -109,6 +110,7 @@ export class AuditService {
     if (q.to) qb.andWhere('a.ts < :to', { to: q.to });
     if (q.clientId) qb.andWhere('a.client_id = :client', { client: q.clientId });
     if (q.endpoint) qb.andWhere('a.endpoint = :endpoint', { endpoint: q.endpoint });
+    if (q.requestId) qb.andWhere('a.request_id = :rid', { rid: q.requestId });
     if (q.afterSeq) qb.andWhere('a.seq > :after', { after: q.afterSeq });
     switch (q.outcome) {
       case 'success':
@@ -143,16 +145,6 @@ export class AuditService {
       if (page.length < pageSize) return;
       after = page[page.length - 1].seq;
     }
-  }
-
-  async findByRequestIds(ids: string[]): Promise<AuditView[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.ds
-      .getRepository(AuditRecordEntity)
-      .createQueryBuilder('a')
-      .where('a.request_id IN (:...ids)', { ids })
-      .getMany();
-    return rows.map(auditView);
   }
 
   /**

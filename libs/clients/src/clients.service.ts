@@ -119,15 +119,16 @@ export class ClientsService {
     const now = this.now();
     const patch = {
       tokenHash: token.hash,
-      previousTokenHash: graceSeconds > 0 ? c.tokenHash : null,
-      previousValidUntil: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
+      // kept even without grace, so the old token is refused with a precise reason
+      previousTokenHash: c.tokenHash,
+      previousValidUntil: new Date(now.getTime() + graceSeconds * 1000),
       rotatedAt: now,
     };
     await this.repo.update({ id }, patch);
     return {
       client: this.view({ ...c, ...patch }),
       client_token: token.token,
-      previous_token_valid_until: patch.previousValidUntil?.toISOString() ?? null,
+      previous_token_valid_until: graceSeconds > 0 ? patch.previousValidUntil.toISOString() : null,
     };
   }
 

@@ -14,13 +14,16 @@ const filterSchema = z.object({
   client_id: z.uuid().optional(),
   endpoint: z.string().max(200).optional(),
   outcome: z.enum(['success', 'client_error', 'server_error', 'error']).optional(),
+  request_id: z.string().max(64).optional(),
   after_seq: z
     .string()
     .regex(/^\d{1,19}$/)
     .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const exportSchema = filterSchema.omit({ after_seq: true, limit: true }).extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
+const exportSchema = filterSchema
+  .omit({ after_seq: true, limit: true, request_id: true })
+  .extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
 function toQuery(f: z.infer<typeof filterSchema>, clientId?: string): AuditQuery {
   return {
@@ -29,6 +32,7 @@ function toQuery(f: z.infer<typeof filterSchema>, clientId?: string): AuditQuery
     clientId: clientId ?? f.client_id,
     endpoint: f.endpoint,
     outcome: f.outcome,
+    requestId: f.request_id,
     afterSeq: f.after_seq,
     limit: f.limit,
   };
@@ -45,7 +49,7 @@ export class AuditController {
 
   @Get('admin/audit')
   @AdminOnly()
-  @ApiOperation({ summary: 'Query audit records (admin): from, to, client_id, endpoint, outcome, after_seq, limit (<= 1000)' })
+  @ApiOperation({ summary: 'Query audit records (admin): from, to, client_id, endpoint, outcome, request_id, after_seq, limit (<= 1000)' })
   async query(@Req() req: Request) {
     const records = await this.audit.query(toQuery(parseQuery(req, filterSchema)));
     return { ok: true, records, next_after_seq: records.length ? records[records.length - 1].seq : null };

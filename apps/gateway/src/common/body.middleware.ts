@@ -1,5 +1,5 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ApiError } from './api-error';
@@ -7,16 +7,19 @@ import { mapTransportError } from './error.filter';
 
 /**
  * Parses POST bodies before the auth guard runs (so an `auth_token` form field can be read):
- * application/json with a size limit, or multipart/form-data into memory with explicit multer
- * limits. Anything else with a body is refused with 415. Uploads stay in memory only.
+ * application/json with a size limit, multipart/form-data into memory with explicit multer
+ * limits, or a small URL-encoded form (OAuth2 /token). Anything else with a body is refused with 415. Uploads stay in memory only.
  */
 @Injectable()
 export class BodyMiddleware implements NestMiddleware {
   private readonly json: ReturnType<typeof json>;
+  private readonly form: ReturnType<typeof urlencoded>;
   private readonly multipart: ReturnType<ReturnType<typeof multer>['any']>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.json = json({ limit: config.maxBodyBytes, strict: true });
+    // OAuth2 clients post /token as a URL-encoded form
+    this.form = urlencoded({ limit: 64 * 1024, extended: false, parameterLimit: 20 });
     this.multipart = multer({
       storage: multer.memoryStorage(),
       limits: {
@@ -41,6 +44,10 @@ export class BodyMiddleware implements NestMiddleware {
     };
     if (type.startsWith('application/json')) {
       this.json(req, res, done);
+      return;
+    }
+    if (type.startsWith('application/x-www-form-urlencoded')) {
+      this.form(req, res, done);
       return;
     }
     if (type.startsWith('multipart/form-data')) {
