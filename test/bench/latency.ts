@@ -69,14 +69,14 @@ async function main(): Promise<void> {
   const img1 = readFileSync(arg('image1', join(lfw, 'Colin_Powell/Colin_Powell_0001.jpg')));
   const img2 = readFileSync(arg('image2', join(lfw, 'Colin_Powell/Colin_Powell_0002.jpg')));
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const token = randomBytes(24).toString('hex');
+  const admin = randomBytes(24).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'facenition-bench-'));
   const server = spawn(process.execPath, [join(repoRoot, 'dist/apps/gateway/src/main.js')], {
     env: {
       ...process.env,
       FACENITION_PORT: String(port),
       FACENITION_HOST: '127.0.0.1',
-      FACENITION_ADMIN_TOKEN: token,
+      FACENITION_ADMIN_TOKEN: admin,
       FACENITION_DATA_DIR: dataDir,
       FACENITION_LOG_LEVEL: 'warn',
     },
@@ -84,8 +84,18 @@ async function main(): Promise<void> {
   });
   try {
     await waitReady(port);
+    const created = await fetch(`http://127.0.0.1:${port}/generateToken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': admin },
+      body: JSON.stringify({ name: 'latency benchmark', plan: 'enterprise', environment: 'production' }),
+    });
+    if (created.status !== 200) throw new Error(`could not create a client: ${created.status}`);
+    const token = ((await created.json()) as { client_token: string }).client_token;
     const { body, type } = multipart({ image1: img1, image2: img2 });
-    for (let i = 0; i < 10; i++) await post(port, '/match', token, body, type); // warm-up
+    for (let i = 0; i < 10; i++) {
+      const status = await post(port, '/match', token, body, type); // warm-up
+      if (status !== 200) throw new Error(`/match answered ${status}`);
+    }
     console.log(`POST /match, two 250x250 JPEGs (${img1.length} + ${img2.length} bytes), ${seconds} s per level`);
     for (const conc of [1, 4]) {
       const lat: number[] = [];

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     }
     const ls2 = await mapLimit(sample, 4, async (f) => (await pool.analyze(readFileSync(f), { liveness: true })).liveness?.score ?? null);
     console.log(`\n## Bona fide LFW news photos (1000 random, seed 7): share scored live`);
-    for (const t of [0.1, 0.3, 0.5, configured, 0.9]) {
+    for (const t of [...new Set([0.1, 0.3, 0.5, configured, 0.9])].sort((a, b) => a - b)) {
       console.log(`  threshold ${t.toFixed(2)}: ${fmt(ls2.filter((s) => s !== null && s >= t).length / ls2.length)}`);
     }
   }
