@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { DATA_SOURCE } from '@facenition/database';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { fixture, twoFaces } from './support/images';
 import { startTestApp, type TestApp } from './support/app';
 
@@ -10,7 +12,21 @@ jest.setTimeout(120_000);
 
 const repo = join(__dirname, '..');
 
-/** path -> size:mtime:sha256 of every file under dir (skipping node_modules and .git). */
+/** Every file under dir, recursively. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** path -> size:mtime:sha256 of every file under dir (skipping node_modules, .git and the embedded database). */
 function snapshot(dir: string, hash = true): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string): void => {
@@ -21,7 +37,7 @@ function snapshot(dir: string, hash = true): Map<string, string> {
       return;
     }
     for (const e of entries) {
-      if (e.name === 'node_modules' || e.name === '.git') continue;
+      if (e.name === 'node_modules' || e.name === '.git' || e.name === 'pgdata') continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
@@ -44,9 +60,10 @@ function diff(before: Map<string, string>, after: Map<string, string>): string[]
 
 /**
  * Non-negotiable 1: nothing biometric persists. Runs every face endpoint with multipart and base64
- * input and checks that no file appeared or changed in the models folder, the data directory, the
- * temp directory or the working tree, and that neither logs nor console output carry image bytes,
- * base64 image data or embedding values.
+ * input and checks that no file appeared or changed in the models folder, the data directory (other
+ * than the database), the temp directory or the working tree; that no database file and no table
+ * holds image bytes, base64 image data or the embedding's bytes; and that neither logs nor console
+ * output carry any of them.
  */
 describe('nothing biometric is written anywhere', () => {
   let t: TestApp;
@@ -104,6 +121,31 @@ describe('nothing biometric is written anywhere', () => {
     expect(diff(before.data, snapshot(t.dataDir))).toEqual([]);
     expect(diff(before.tmp, snapshot(tmpdir(), false)).filter((c) => !/jest|ts-node/i.test(c))).toEqual([]);
     expect(diff(before.repo, snapshot(repo, false))).toEqual([]);
+
+    // the database: its files (embedded mode) and its rows (both modes)
+    const embedding = (await t.pool.analyze(a, { embed: true })).embedding!;
+    const needles = [
+      ['image bytes', a.subarray(2000, 2048)],
+      ['image base64', Buffer.from(a.toString('base64').slice(3000, 3064))],
+      ['embedding float32', Buffer.from(embedding.buffer, embedding.byteOffset, 64)],
+      ['embedding float64', Buffer.from(Float64Array.from(embedding.subarray(0, 8)).buffer)],
+    ] as const;
+    for (const file of filesUnder(t.dataDir)) {
+      const bytes = readFileSync(file);
+      for (const [what, needle] of needles) {
+        if (bytes.includes(needle)) throw new Error(`${what} found in ${relative(t.dataDir, file)}`);
+      }
+    }
+    const ds = t.app.get<DataSource>(DATA_SOURCE);
+    const tables = await ds.query<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    expect(tables.map((x) => x.tablename)).toEqual(expect.arrayContaining(['audit_log', 'api_clients']));
+    for (const { tablename } of tables) {
+      const dump = JSON.stringify(await ds.query(`SELECT * FROM "${tablename}"`));
+      expect(dump).not.toMatch(/[A-Za-z0-9+/]{120,}/);
+      expect(dump).not.toContain(a.toString('base64').slice(3000, 3064));
+      expect(dump).not.toMatch(/(-?\d\.\d{3,}[,\s]+){16,}/);
+    }
+    expect(Number((await ds.query<{ n: string }[]>('SELECT count(*) AS n FROM audit_log'))[0].n)).toBeGreaterThanOrEqual(responses.length);
 
     const logs = [...t.logger.lines, ...printed].join('\n');
     expect(t.logger.lines.length).toBeGreaterThan(responses.length); // request lines were logged, so the check has material
