@@ -149,7 +149,8 @@ async function main(): Promise<void> {
   genuine.sort((a, b) => a - b);
   const quantile = (sorted: Float32Array, fmr: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * (1 - fmr)))];
   const thresholdAtFmr = (fmr: number): number => quantile(impostor, fmr);
-  const fmrIn = (sorted: Float32Array, t: number): number => {
+  /** Number of values below t in an ascending array. */
+  const countBelow = (sorted: ArrayLike<number>, t: number): number => {
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
@@ -157,18 +158,10 @@ async function main(): Promise<void> {
       if (sorted[m] < t) lo = m + 1;
       else hi = m;
     }
-    return (sorted.length - lo) / sorted.length;
+    return lo;
   };
-  const fnmrAt = (t: number): number => {
-    let lo = 0;
-    let hi = genuine.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (genuine[m] < t) lo = m + 1;
-      else hi = m;
-    }
-    return lo / genuine.length;
-  };
+  const fmrIn = (sorted: Float32Array, t: number): number => (sorted.length - countBelow(sorted, t)) / sorted.length;
+  const fnmrAt = (t: number): number => countBelow(genuine, t) / genuine.length;
   const fmrAt = (t: number): number => fmrIn(impostor, t);
   console.log(
     `\n## All same-identity pairs (${genuine.length}) vs ${impostor.length} impostor pairs (${impostorArg === 'all' ? 'every cross-identity pair' : 'random, seed 20261127'})`,
