@@ -78,6 +78,7 @@ export class ClientsController {
     }
     if (!creds.client_id || !creds.client_secret) throw badRequest('client_id and client_secret are required', 'missing_field');
     const issued = await this.clients.issueAccessToken(creds.client_id, creds.client_secret);
+    context(req).subjectClientId = creds.client_id;
     return {
       ok: true,
       client_token: issued.access_token,

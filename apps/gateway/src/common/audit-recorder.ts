@@ -46,7 +46,7 @@ export class AuditRecorder {
       await this.audit.append({
         ts: new Date(),
         requestId: ctx.requestId,
-        clientId: ctx.principal?.clientId ?? null,
+        clientId: ctx.principal?.clientId ?? ctx.subjectClientId ?? null,
         endpoint: endpointOf(req),
         status,
         errorCode,

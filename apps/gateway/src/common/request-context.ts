@@ -6,6 +6,8 @@ export interface RequestContext {
   requestId: string;
   startedAt: bigint;
   principal?: ClientPrincipal;
+  /** Client a public call concerned (e.g. a successful /token exchange), for the audit record. */
+  subjectClientId?: string;
   admin?: boolean;
   quota?: QuotaState;
   /** Non-reversible reference to an identity token used by the call (tokenisation endpoints). */
