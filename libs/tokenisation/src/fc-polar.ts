@@ -1,0 +1,121 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { DerivedKeys } from './kdf';
+import { PolarCode } from './polar';
+import { drawRotation, project, SeededStream, type Rotation } from './rotation';
+import { signLlr } from './soft';
+import type { CodeParams } from './token';
+
+/**
+ * FC-Polar: fuzzy commitment of a random key to the sign bits of an over-complete seeded
+ * projection of the embedding, bound with a polar code and decoded with soft decisions.
+ * Nothing stored reveals the embedding without the secrets; see docs/token-format.md and
+ * docs/security.md for the construction and its measured properties.
+ */
+export const DEFAULT_CODE: CodeParams = { n: 4096, k: 128, rotations: 8, dim: 512 };
+
+export interface DecoderSettings {
+  /** assumed correlation of genuine probes, sets the LLR slope */
+  rho: number;
+  listSize: number;
+}
+
+export const DEFAULT_DECODER: DecoderSettings = { rho: 0.35, listSize: 8 };
+
+const codes = new Map<string, PolarCode>();
+function polarFor(p: CodeParams): PolarCode {
+  const id = `${p.n}/${p.k}`;
+  let code = codes.get(id);
+  if (!code) {
+    code = new PolarCode({ n: p.n, k: p.k });
+    codes.set(id, code);
+  }
+  return code;
+}
+
+export function rotationsFor(seed: Uint8Array, p: CodeParams): Rotation[] {
+  const stream = new SeededStream(seed);
+  return Array.from({ length: p.rotations }, () => drawRotation(stream, p.dim));
+}
+
+function signBits(z: Float64Array): Uint8Array {
+  const b = new Uint8Array(z.length);
+  for (let i = 0; i < z.length; i++) b[i] = z[i] < 0 ? 1 : 0;
+  return b;
+}
+
+function pack(bits: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bits.length / 8);
+  for (let i = 0; i < bits.length; i++) if (bits[i]) out[i >> 3] |= 1 << (7 - (i & 7));
+  return out;
+}
+
+function unpack(bytes: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (bytes[i >> 3] >> (7 - (i & 7))) & 1;
+  return out;
+}
+
+export function computeTag(macKey: Uint8Array, headerAndHelper: Uint8Array, key: Uint8Array): Buffer {
+  return createHmac('sha256', macKey).update('facenition tag').update(headerAndHelper).update(key).digest();
+}
+
+export interface Commitment {
+  helper: Uint8Array;
+  /** the random key (packed bits); callers keep it only long enough to compute the tag */
+  key: Uint8Array;
+}
+
+/** Enrolment: commits a fresh random key to the embedding's projected sign bits. */
+export function commit(embedding: ArrayLike<number>, keys: DerivedKeys, p: CodeParams, randomKey: Uint8Array): Commitment {
+  if (embedding.length !== p.dim) throw new Error(`embedding must have ${p.dim} values`);
+  if (randomKey.length !== p.k / 8) throw new Error(`key must be ${p.k / 8} bytes`);
+  const code = polarFor(p);
+  const b = signBits(project(rotationsFor(keys.rotationSeed, p), embedding));
+  const c = code.encode(unpack(randomKey, p.k));
+  for (let i = 0; i < p.n; i++) c[i] ^= b[i];
+  return { helper: pack(c), key: randomKey };
+}
+
+export interface Opening {
+  /** the recovered key (packed), or undefined if no candidate matched the tag */
+  key?: Uint8Array;
+  /** ≈ cosine(enrolled, probe); only computed when the key was recovered */
+  score?: number;
+}
+
+/**
+ * Verification: soft-decision list decoding of (probe sign bits XOR helper); every candidate is
+ * checked against the tag; on success the enrolled sign bits are known and the score is computed.
+ */
+export function open(
+  probe: ArrayLike<number>,
+  keys: DerivedKeys,
+  p: CodeParams,
+  helper: Uint8Array,
+  tag: Uint8Array,
+  headerAndHelper: Uint8Array,
+  d: DecoderSettings = DEFAULT_DECODER,
+): Opening {
+  if (probe.length !== p.dim) throw new Error(`embedding must have ${p.dim} values`);
+  const code = polarFor(p);
+  const z = project(rotationsFor(keys.rotationSeed, p), probe);
+  const h = unpack(helper, p.n);
+  const a = d.rho / Math.sqrt(1 - d.rho * d.rho);
+  const scale = Math.sqrt(p.dim);
+  const llr = new Float64Array(p.n);
+  for (let i = 0; i < p.n; i++) {
+    const l = signLlr(Math.abs(z[i]) * scale, a);
+    llr[i] = ((z[i] < 0 ? 1 : 0) ^ h[i]) === 1 ? -l : l;
+  }
+  for (const cand of code.decodeList(llr, d.listSize)) {
+    const key = pack(cand);
+    const expected = computeTag(keys.macKey, headerAndHelper, key);
+    if (expected.length === tag.length && timingSafeEqual(expected, tag)) {
+      const c = code.encode(cand);
+      let dot = 0;
+      for (let i = 0; i < p.n; i++) dot += (1 - 2 * (c[i] ^ h[i])) * z[i];
+      return { key, score: (dot * scale) / (p.n * Math.sqrt(2 / Math.PI)) };
+    }
+  }
+  return {};
+}

@@ -1,0 +1,73 @@
+import { createHmac, hkdfSync, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+
+export interface KdfParams {
+  /** scrypt cost N = 2^log2N */
+  log2N: number;
+  r: number;
+  p: number;
+}
+
+export const DEFAULT_KDF: KdfParams = { log2N: 15, r: 8, p: 1 };
+
+/** Everything the derived keys are bound to, besides the password and salt. */
+export interface KdfContext {
+  version: number;
+  scheme: number;
+  scope: string;
+  environment: 'sandbox' | 'production';
+  /** Unix seconds, 0 = no expiry. */
+  expiresAt: number;
+  tokenId: Uint8Array;
+}
+
+export interface DerivedKeys {
+  rotationSeed: Buffer;
+  macKey: Buffer;
+}
+
+function scrypt(password: Buffer, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** Length-prefixed concatenation, so no two different contexts serialise alike. */
+export function contextBytes(c: KdfContext): Buffer {
+  const parts = [
+    Buffer.from('facenition-token'),
+    Buffer.from([c.version, c.scheme]),
+    Buffer.from(c.scope, 'utf8'),
+    Buffer.from(c.environment),
+    Buffer.from(String(c.expiresAt)),
+    Buffer.from(c.tokenId),
+  ];
+  return Buffer.concat(parts.flatMap((p) => [Buffer.from(Uint32Array.of(p.length).buffer), p]));
+}
+
+/**
+ * master = HMAC-SHA256(pepper, scrypt(password, salt ‖ SHA-256-free context, N, r, p));
+ * keys   = HKDF-SHA256(master, salt, "facenition rotation" | "facenition mac").
+ * The memory-hard step makes each password guess expensive; the pepper (a deployment key that is
+ * never stored with the tokens) makes a stolen token store plus a password insufficient offline.
+ */
+export async function deriveKeys(
+  password: string,
+  salt: Uint8Array,
+  ctx: KdfContext,
+  kdf: KdfParams,
+  pepper: Uint8Array,
+): Promise<DerivedKeys> {
+  const N = 2 ** kdf.log2N;
+  const stretched = await scrypt(
+    Buffer.from(password.normalize('NFC'), 'utf8'),
+    Buffer.concat([Buffer.from(salt), contextBytes(ctx)]),
+    32,
+    {
+      N,
+      r: kdf.r,
+      p: kdf.p,
+      maxmem: 256 * N * kdf.r + 1024 * 1024,
+    },
+  );
+  const master = createHmac('sha256', pepper).update(stretched).digest();
+  const expand = (label: string) => Buffer.from(hkdfSync('sha256', master, salt, label, 32));
+  return { rotationSeed: expand('facenition rotation'), macKey: expand('facenition mac') };
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { generateIdentityToken, verifyIdentityToken, type Pepper, type RandomSource } from './tokeniser';
+import type { KdfParams } from './kdf';
+
+/**
+ * Deterministic inputs for docs/token-test-vectors.json: another implementation that reproduces
+ * these token bytes and verify results interoperates with this one. Embeddings are synthetic
+ * (seeded Gaussian vectors), not faces.
+ */
+export function gaussianUnitVector(seed: string, dim = 512): number[] {
+  const v: number[] = [];
+  let counter = 0;
+  while (v.length < dim) {
+    const h = createHash('sha256').update(`${seed}/${counter++}`).digest();
+    for (let i = 0; i + 8 <= h.length && v.length < dim; i += 8) {
+      const u1 = (h.readUInt32BE(i) + 1) / 4294967297;
+      const u2 = h.readUInt32BE(i + 4) / 4294967296;
+      v.push(Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+    }
+  }
+  const norm = Math.hypot(...v);
+  return v.map((x) => Math.fround(x / norm));
+}
+
+/** A probe with cosine ≈ `cos` to `base`. */
+export function correlated(base: readonly number[], cos: number, seed: string): number[] {
+  const noise = gaussianUnitVector(seed, base.length);
+  const dot = noise.reduce((s, x, i) => s + x * base[i], 0);
+  const orth = noise.map((x, i) => x - dot * base[i]);
+  const on = Math.hypot(...orth);
+  const v = base.map((b, i) => cos * b + Math.sqrt(1 - cos * cos) * (orth[i] / on));
+  const n = Math.hypot(...v);
+  return v.map((x) => Math.fround(x / n));
+}
+
+/** Random source that replays fixed bytes in order (salt, token id, key). */
+export function fixedRandom(chunks: Uint8Array[]): RandomSource {
+  let i = 0;
+  return {
+    bytes(n: number): Uint8Array {
+      const c = chunks[i++];
+      if (!c || c.length !== n) throw new Error(`fixed random: chunk ${i - 1} must be ${n} bytes`);
+      return c;
+    },
+  };
+}
+
+const hex = (s: string): Buffer => Buffer.from(s, 'hex');
+const fill = (byte: number, n: number): Buffer => Buffer.alloc(n, byte);
+
+export interface TestVectors {
+  description: string;
+  kdf: KdfParams;
+  pepper: { key_id: string; key: string };
+  enrolment: {
+    embedding: number[];
+    password: string;
+    scope: string;
+    environment: 'sandbox' | 'production';
+    accuracy: number;
+    expires_at: number;
+    salt: string;
+    token_id: string;
+    key: string;
+  };
+  token: string;
+  token_sha256: string;
+  verify: {
+    name: string;
+    embedding_seed: string;
+    cosine: number | null;
+    password: string;
+    scope: string;
+    key_recovered: boolean;
+    score: number | null;
+  }[];
+}
+
+export async function buildTestVectors(): Promise<TestVectors> {
+  const kdf: KdfParams = { log2N: 14, r: 8, p: 1 };
+  const pepper: Pepper = { keyId: hex('0102030405060708'), key: fill(0x42, 32) };
+  const embedding = gaussianUnitVector('facenition test vector enrolment');
+  const salt = fill(0x11, 16);
+  const tokenId = fill(0x22, 16);
+  const key = hex('00112233445566778899aabbccddeeff');
+  const enrol = {
+    password: 'correct horse battery staple',
+    scope: 'bank.example/login',
+    environment: 'production' as const,
+    accuracy: 4,
+    expiresAt: 2_000_000_000,
+  };
+  const gen = await generateIdentityToken({ embedding, ...enrol }, pepper, fixedRandom([salt, tokenId, key]), { kdf });
+  const cases: { name: string; seed: string; cos: number | null; password: string; scope: string }[] = [
+    { name: 'same embedding, right secrets', seed: '', cos: null, password: enrol.password, scope: enrol.scope },
+    { name: 'genuine-like probe (cos 0.7), right secrets', seed: 'probe-a', cos: 0.7, password: enrol.password, scope: enrol.scope },
+    { name: 'unrelated probe, right secrets', seed: 'other person', cos: 0, password: enrol.password, scope: enrol.scope },
+    { name: 'same embedding, wrong password', seed: '', cos: null, password: 'Correct horse battery staple', scope: enrol.scope },
+    { name: 'same embedding, wrong scope', seed: '', cos: null, password: enrol.password, scope: 'bank.example/payments' },
+  ];
+  const verify: TestVectors['verify'] = [];
+  for (const c of cases) {
+    const probe = c.cos === null ? embedding : c.cos === 0 ? gaussianUnitVector(c.seed) : correlated(embedding, c.cos, c.seed);
+    const v = await verifyIdentityToken({ token: gen.token, embedding: probe, password: c.password, scope: c.scope }, () => pepper, {
+      kdf,
+    });
+    verify.push({
+      name: c.name,
+      embedding_seed: c.seed,
+      cosine: c.cos,
+      password: c.password,
+      scope: c.scope,
+      key_recovered: v.keyRecovered,
+      score: v.score === undefined ? null : Math.round(v.score * 1e6) / 1e6,
+    });
+  }
+  return {
+    description:
+      'Facenition identity token v1 test vectors (docs/token-format.md). Embeddings: gaussianUnitVector(seed) = SHA-256 counter-mode Box-Muller, ' +
+      'L2-normalised, rounded to float32; enrolment seed "facenition test vector enrolment"; probes: the enrolment embedding (cosine null), ' +
+      'correlated(enrolment, cosine, seed), or gaussianUnitVector(seed) (cosine 0). Random bytes are consumed in the order salt, token_id, key.',
+    kdf,
+    pepper: { key_id: Buffer.from(pepper.keyId).toString('hex'), key: Buffer.from(pepper.key).toString('hex') },
+    enrolment: {
+      embedding,
+      password: enrol.password,
+      scope: enrol.scope,
+      environment: enrol.environment,
+      accuracy: enrol.accuracy,
+      expires_at: enrol.expiresAt,
+      salt: salt.toString('hex'),
+      token_id: tokenId.toString('hex'),
+      key: key.toString('hex'),
+    },
+    token: gen.token,
+    token_sha256: createHash('sha256').update(Buffer.from(gen.token, 'base64url')).digest('hex'),
+    verify,
+  };
+}

@@ -1,0 +1,129 @@
+import { hkdfSync } from 'node:crypto';
+import { commit, DEFAULT_CODE, DEFAULT_DECODER, open, computeTag, type DecoderSettings } from './fc-polar';
+import { DEFAULT_KDF, deriveKeys, type KdfParams } from './kdf';
+import {
+  decodeToken,
+  encodeHeader,
+  encodeToken,
+  SCHEME_FC_POLAR,
+  TOKEN_VERSION,
+  type CodeParams,
+  type Environment,
+  type TokenHeader,
+} from './token';
+
+/** A deployment key ("pepper") mixed into every token's key derivation; identified by an 8-byte id. */
+export interface Pepper {
+  keyId: Uint8Array;
+  key: Uint8Array;
+}
+
+/** Randomness port (node:crypto randomBytes in production; fixed bytes in test vectors). */
+export interface RandomSource {
+  bytes(n: number): Uint8Array;
+}
+
+export interface GenerateInput {
+  /** L2-normalised embedding (or the normalised mean of several). Never stored. */
+  embedding: ArrayLike<number>;
+  password: string;
+  scope: string;
+  environment: Environment;
+  /** default accuracy level recorded in the token (1..8) */
+  accuracy: number;
+  /** Unix seconds, 0 = never */
+  expiresAt: number;
+}
+
+export interface TokeniserOptions {
+  kdf?: KdfParams;
+  code?: CodeParams;
+  decoder?: DecoderSettings;
+}
+
+export interface Generated {
+  token: string;
+  tokenId: string;
+  header: TokenHeader;
+}
+
+export async function generateIdentityToken(
+  input: GenerateInput,
+  pepper: Pepper,
+  random: RandomSource,
+  opts: TokeniserOptions = {},
+): Promise<Generated> {
+  const code = opts.code ?? DEFAULT_CODE;
+  const header: TokenHeader = {
+    version: TOKEN_VERSION,
+    scheme: SCHEME_FC_POLAR,
+    kdf: opts.kdf ?? DEFAULT_KDF,
+    keyId: pepper.keyId,
+    environment: input.environment,
+    accuracy: input.accuracy,
+    expiresAt: input.expiresAt,
+    salt: random.bytes(16),
+    tokenId: random.bytes(16),
+    code,
+  };
+  const keys = await deriveKeys(input.password, header.salt, contextOf(header, input.scope), header.kdf, pepper.key);
+  const { helper, key } = commit(input.embedding, keys, code, random.bytes(code.k / 8));
+  const body = Buffer.concat([encodeHeader(header), Buffer.from(helper)]);
+  const tag = computeTag(keys.macKey, body, key);
+  key.fill(0);
+  return { token: encodeToken({ header, helper, tag }), tokenId: Buffer.from(header.tokenId).toString('hex'), header };
+}
+
+const contextOf = (h: TokenHeader, scope: string) => ({
+  version: h.version,
+  scheme: h.scheme,
+  scope,
+  environment: h.environment,
+  expiresAt: h.expiresAt,
+  tokenId: h.tokenId,
+});
+
+export interface VerifyInput {
+  token: string;
+  embedding: ArrayLike<number>;
+  password: string;
+  scope: string;
+}
+
+export interface Verification {
+  tokenId: string;
+  header: TokenHeader;
+  /** the key was recovered: face close enough AND password, scope and deployment key right */
+  keyRecovered: boolean;
+  /** ≈ cosine similarity; present only when the key was recovered */
+  score?: number;
+  /** the recovered key, for scope-bound key release; present only when recovered */
+  key?: Uint8Array;
+}
+
+export class UnknownPepperError extends Error {
+  constructor(keyId: string) {
+    super(`token was issued under deployment key ${keyId}, which this deployment does not hold`);
+    this.name = 'UnknownPepperError';
+  }
+}
+
+/** Verifies a probe embedding against a token. Expiry and revocation are the caller's policy checks. */
+export async function verifyIdentityToken(
+  input: VerifyInput,
+  pepperFor: (keyId: Uint8Array) => Pepper | undefined,
+  opts: TokeniserOptions = {},
+): Promise<Verification> {
+  const t = decodeToken(input.token);
+  const pepper = pepperFor(t.header.keyId);
+  if (!pepper) throw new UnknownPepperError(Buffer.from(t.header.keyId).toString('hex'));
+  const keys = await deriveKeys(input.password, t.header.salt, contextOf(t.header, input.scope), t.header.kdf, pepper.key);
+  const body = Buffer.concat([encodeHeader(t.header), Buffer.from(t.helper)]);
+  const o = open(input.embedding, keys, t.header.code, t.helper, t.tag, body, opts.decoder ?? DEFAULT_DECODER);
+  return { tokenId: Buffer.from(t.header.tokenId).toString('hex'), header: t.header, keyRecovered: !!o.key, score: o.score, key: o.key };
+}
+
+/** Face-sealed data: a stable, scope-bound 32-byte secret derived from a recovered key and a caller label. */
+export function releaseKey(key: Uint8Array, tokenId: Uint8Array, label: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, tokenId, `facenition release ${label}`, 32));
+}
