@@ -69,6 +69,8 @@ export interface TestVectors {
     name: string;
     embedding_seed: string;
     cosine: number | null;
+    /** the probe itself, or null when it is the enrolment embedding */
+    embedding: number[] | null;
     password: string;
     scope: string;
     key_recovered: boolean;
@@ -108,6 +110,7 @@ export async function buildTestVectors(): Promise<TestVectors> {
       name: c.name,
       embedding_seed: c.seed,
       cosine: c.cos,
+      embedding: c.cos === null ? null : probe,
       password: c.password,
       scope: c.scope,
       key_recovered: v.keyRecovered,

@@ -1,0 +1,202 @@
+/**
+ * Identity-token evaluation (ISO/IEC 24745 / 30136 style) on LFW:
+ *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 200000] [--per-person 25]
+ * - genuine pairs identity-balanced (at most --per-person pairs per person), each: enrol image A, verify image B
+ * - impostor trials in the stolen-secret setting (right password and scope, another person's face)
+ * - per accuracy level: FNMR / FMR of the protected scheme next to unprotected cosine on the same pairs
+ * - key-recovery-only FMR, timings (KDF separately), token size
+ * Embeddings stay in memory; nothing is written to disk.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ACCURACY_LEVELS, cosineSimilarity } from '@facenition/face';
+import {
+  commit,
+  computeTag,
+  DEFAULT_CODE,
+  DEFAULT_KDF,
+  deriveKeys,
+  encodeHeader,
+  generateIdentityToken,
+  open,
+  SCHEME_FC_POLAR,
+  TOKEN_VERSION,
+  type DerivedKeys,
+  type TokenHeader,
+} from '@facenition/tokenisation';
+import { arg, mapLimit, median, percentile, rng, startPool } from './common';
+
+interface Enrolled {
+  keys: DerivedKeys;
+  header: Buffer;
+  helper: Uint8Array;
+  tag: Buffer;
+}
+
+async function enrol(embedding: Float32Array, password: string, scope: string): Promise<Enrolled> {
+  const header: TokenHeader = {
+    version: TOKEN_VERSION,
+    scheme: SCHEME_FC_POLAR,
+    kdf: { log2N: 10, r: 8, p: 1 }, // cheap KDF for the accuracy runs; the real KDF is timed separately
+    keyId: Buffer.alloc(8),
+    environment: 'production',
+    accuracy: 4,
+    expiresAt: 0,
+    salt: randomBytes(16),
+    tokenId: randomBytes(16),
+    code: DEFAULT_CODE,
+  };
+  const keys = await deriveKeys(
+    password,
+    header.salt,
+    { version: 1, scheme: 1, scope, environment: 'production', expiresAt: 0, tokenId: header.tokenId },
+    header.kdf,
+    Buffer.alloc(32, 1),
+  );
+  const { helper, key } = commit(embedding, keys, DEFAULT_CODE, randomBytes(DEFAULT_CODE.k / 8));
+  const hb = encodeHeader(header);
+  const body = Buffer.concat([hb, Buffer.from(helper)]);
+  return { keys, header: hb, helper, tag: computeTag(keys.macKey, body, key) };
+}
+
+function tryOpen(e: Enrolled, probe: Float32Array) {
+  return open(probe, e.keys, DEFAULT_CODE, e.helper, e.tag, Buffer.concat([e.header, Buffer.from(e.helper)]));
+}
+
+async function main(): Promise<void> {
+  const data = resolve(arg('data'));
+  const nImp = Number(arg('impostors', '200000'));
+  const perPerson = Number(arg('per-person', '25'));
+  const rand = rng(424242);
+  const people = readdirSync(join(data, 'images')).sort();
+  const multi = people.map((p) => ({ p, files: readdirSync(join(data, 'images', p)).sort() })).filter((x) => x.files.length >= 2);
+  // identity-balanced genuine pairs
+  const pairs: [string, string][] = [];
+  for (const { p, files } of multi) {
+    const all: [string, string][] = [];
+    for (let i = 0; i < files.length; i++)
+      for (let j = i + 1; j < files.length; j++) all.push([join(data, 'images', p, files[i]), join(data, 'images', p, files[j])]);
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [all[i], all[j]] = [all[j], all[i]];
+    }
+    pairs.push(...all.slice(0, perPerson));
+  }
+  const files = [...new Set(pairs.flat())];
+  const personOf = (f: string) => f.split('/').slice(-2, -1)[0];
+  console.log(
+    `identity-balanced genuine pairs: ${pairs.length} over ${multi.length} people (<= ${perPerson} each), ${files.length} images`,
+  );
+
+  const pool = await startPool();
+  const emb = new Map<string, Float32Array | null>();
+  await mapLimit(files, 4, async (f) => {
+    const r = await pool.analyze(readFileSync(f), { embed: true });
+    emb.set(f, r.embedding ?? null);
+  });
+  await pool.close();
+  const usable = pairs.filter(([a, b]) => emb.get(a) && emb.get(b));
+  console.log(`pairs with faces in both images: ${usable.length}`);
+
+  // enrol image A of every genuine pair; verify image B (genuine) and random other people's images (impostors)
+  const t0 = Date.now();
+  const enrolled: Enrolled[] = [];
+  const genuine: { cos: number; recovered: boolean; score: number }[] = [];
+  const verifyMs: number[] = [];
+  const commitMs: number[] = [];
+  for (const [a, b] of usable) {
+    const tc = performance.now();
+    const e = await enrol(emb.get(a)!, 'right password', 'bench/scope');
+    commitMs.push(performance.now() - tc);
+    enrolled.push(e);
+    const tv = performance.now();
+    const o = tryOpen(e, emb.get(b)!);
+    verifyMs.push(performance.now() - tv);
+    genuine.push({ cos: cosineSimilarity(emb.get(a)!, emb.get(b)!), recovered: !!o.key, score: o.score ?? -1 });
+  }
+  console.log(`genuine trials done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const imp: { cos: number; recovered: boolean; score: number }[] = [];
+  const t1 = Date.now();
+  for (let k = 0; k < nImp; k++) {
+    const i = Math.floor(rand() * usable.length);
+    const j = Math.floor(rand() * usable.length);
+    const probeFile = usable[j][rand() < 0.5 ? 0 : 1];
+    if (personOf(probeFile) === personOf(usable[i][0])) {
+      k--;
+      continue;
+    }
+    const probe = emb.get(probeFile)!;
+    const o = tryOpen(enrolled[i], probe);
+    imp.push({ cos: cosineSimilarity(emb.get(usable[i][0])!, probe), recovered: !!o.key, score: o.score ?? -1 });
+    if (k % 20000 === 0) process.stderr.write(`\r  impostor trials ${k}/${nImp} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+  }
+  process.stderr.write('\n');
+
+  const fnmr = (set: typeof genuine, pass: (x: (typeof genuine)[number]) => boolean) => set.filter((x) => !pass(x)).length / set.length;
+  const fmrCount = (pass: (x: (typeof genuine)[number]) => boolean) => imp.filter(pass).length;
+  console.log(
+    `\n## Key recovery alone (stolen-secret setting): genuine recovered ${(100 * (1 - fnmr(genuine, (x) => x.recovered))).toFixed(2)}%, impostors recovered ${fmrCount((x) => x.recovered)} / ${imp.length} = ${(fmrCount((x) => x.recovered) / imp.length).toExponential(2)}`,
+  );
+  console.log('\n## Per accuracy level (protected: key recovered AND score >= threshold; unprotected: cosine >= threshold), same pairs');
+  console.log(`  level  threshold  FNMR protected  FNMR cosine   FMR protected (count)     FMR cosine (count)`);
+  for (const l of ACCURACY_LEVELS) {
+    const p = (x: (typeof genuine)[number]) => x.recovered && x.score >= l.threshold;
+    const u = (x: (typeof genuine)[number]) => x.cos >= l.threshold;
+    console.log(
+      `  ${l.level}      ${l.threshold.toFixed(4)}     ${(100 * fnmr(genuine, p)).toFixed(2).padStart(6)}%        ${(100 * fnmr(genuine, u)).toFixed(2).padStart(6)}%      ${(fmrCount(p) / imp.length).toExponential(2)} (${fmrCount(p)})      ${(fmrCount(u) / imp.length).toExponential(2)} (${fmrCount(u)})`,
+    );
+  }
+  // TAR at FAR from each method's own impostor scores on these trials
+  const sortedDesc = (xs: number[]) => [...xs].sort((a, b) => b - a);
+  const impP = sortedDesc(imp.map((x) => (x.recovered ? x.score : -1)));
+  const impU = sortedDesc(imp.map((x) => x.cos));
+  for (const far of [1e-3, 1e-4]) {
+    const idx = Math.floor(far * imp.length);
+    const tp = impP[idx];
+    const tu = impU[idx];
+    const tarP = genuine.filter((x) => x.recovered && x.score > tp).length / genuine.length;
+    const tarU = genuine.filter((x) => x.cos > tu).length / genuine.length;
+    console.log(
+      `  TAR @ FAR ${far.toExponential(0)} (on ${imp.length} impostor trials): protected ${(100 * tarP).toFixed(2)}%  unprotected ${(100 * tarU).toFixed(2)}%`,
+    );
+  }
+  const diff = genuine.filter((x) => x.recovered).map((x) => Math.abs(x.score - x.cos));
+  console.log(
+    `  |score - cosine| for recovered genuine: median ${median(diff).toFixed(4)}, p95 ${percentile(
+      [...diff].sort((a, b) => a - b),
+      95,
+    ).toFixed(4)}`,
+  );
+
+  // timings
+  const kdfMs: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    await deriveKeys(
+      'pw',
+      randomBytes(16),
+      { version: 1, scheme: 1, scope: 's', environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
+      DEFAULT_KDF,
+      Buffer.alloc(32),
+    );
+    kdfMs.push(performance.now() - t);
+  }
+  const tok = await generateIdentityToken(
+    { embedding: emb.get(usable[0][0])!, password: 'p', scope: 's', environment: 'production', accuracy: 4, expiresAt: 0 },
+    { keyId: Buffer.alloc(8), key: Buffer.alloc(32) },
+    { bytes: (n) => randomBytes(n) },
+  );
+  console.log(`\n## Cost`);
+  console.log(
+    `  KDF scrypt N=2^${DEFAULT_KDF.log2N}, r=${DEFAULT_KDF.r}, p=${DEFAULT_KDF.p} (${(128 * 2 ** DEFAULT_KDF.log2N * DEFAULT_KDF.r) / 2 ** 20} MiB): median ${median(kdfMs).toFixed(1)} ms`,
+  );
+  const vs = [...verifyMs].sort((a, b) => a - b);
+  console.log(`  enrol excl. KDF (project + encode + tag): median ${median(commitMs).toFixed(2)} ms (includes the cheap bench KDF)`);
+  console.log(
+    `  verify excl. KDF (project + SCL list 8 + tag + score): median ${percentile(vs, 50).toFixed(2)} ms, p95 ${percentile(vs, 95).toFixed(2)} ms`,
+  );
+  console.log(`  token: ${Buffer.from(tok.token, 'base64url').length} bytes = ${tok.token.length} base64url characters`);
+}
+
+void main();
