@@ -35,6 +35,7 @@ describe('SIGKILL mid-load loses no audit record of an answered request', () => 
       FACENITION_ADMIN_TOKEN: ADMIN,
       FACENITION_WORKERS: '1',
       FACENITION_AUTH_MAX_FAILURES: '100000',
+      FACENITION_PEPPER: Buffer.alloc(32, 5).toString('base64'),
       ...(db.url ? { DATABASE_URL: db.url } : {}),
     };
     server = await startServerProcess(env);

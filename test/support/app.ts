@@ -54,6 +54,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({
     ...(db.url ? { DATABASE_URL: db.url } : {}),
     FACENITION_ADMIN_TOKEN: ADMIN,
+    FACENITION_PEPPER: Buffer.alloc(32, 9).toString('base64'),
+    FACENITION_KDF_LOG2N: '12',
     FACENITION_DATA_DIR: dataDir,
     FACENITION_WORKERS: '2',
     FACENITION_MAX_IMAGE_BYTES: String(1024 * 1024),

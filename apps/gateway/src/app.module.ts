@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@facenition/audit';
 import { ClientsModule } from '@facenition/clients';
@@ -18,6 +18,9 @@ import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
 import { HealthController } from './health/health.controller';
+import { IdentityTokenController } from './tokens/identity-token.controller';
+import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
+import { resolvePepper } from './tokens/pepper';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -33,7 +36,7 @@ export class AppModule implements NestModule {
         }),
         AuditModule,
       ],
-      controllers: [HealthController, FaceController, ClientsController, AuditController],
+      controllers: [HealthController, FaceController, ClientsController, AuditController, IdentityTokenController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: adminToken },
@@ -51,6 +54,18 @@ export class AppModule implements NestModule {
             }),
         },
         FaceService,
+        {
+          provide: PEPPER,
+          useFactory: () => {
+            const r = resolvePepper(config);
+            const id = Buffer.from(r.pepper.keyId).toString('hex');
+            new Logger('Tokens').log(
+              `${r.generated ? 'generated the deployment key into' : 'deployment key from'} ${r.origin} (key id ${id})`,
+            );
+            return r.pepper;
+          },
+        },
+        IdentityTokenService,
         AuditRecorder,
         RetentionService,
         { provide: APP_GUARD, useClass: AuthGuard },

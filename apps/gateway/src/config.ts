@@ -44,6 +44,14 @@ const schema = z.object({
   FACENITION_AUDIT_RETENTION_DAYS: int(0, 0, 36_500),
   FACENITION_AUTH_MAX_FAILURES: int(20, 1, 100_000),
   FACENITION_AUTH_WINDOW_SECONDS: int(60, 1, 86_400),
+  FACENITION_PEPPER: z.string().min(1).optional(),
+  FACENITION_PEPPER_FILE: z.string().min(1).optional(),
+  FACENITION_KDF_LOG2N: int(15, 10, 20),
+  FACENITION_LOCKOUT_THRESHOLD: int(5, 1, 1000),
+  FACENITION_LOCKOUT_SECONDS: int(60, 1, 86_400),
+  FACENITION_LIVENESS_GATE: z.enum(['on', 'off']).default('on'),
+  FACENITION_LIVENESS_GATE_THRESHOLD: num(0.1, 0, 1),
+  FACENITION_ENROL_MIN_COMPONENT: int(30, 0, 100),
 });
 
 const databaseUrl = z
@@ -78,6 +86,15 @@ export interface AppConfig {
   auditRetentionDays: number;
   authMaxFailures: number;
   authWindowSeconds: number;
+  /** Deployment key for identity tokens: base64 of 32 bytes, or a file holding it. */
+  pepper?: string;
+  pepperFile?: string;
+  kdfLog2N: number;
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  livenessGate: boolean;
+  livenessGateThreshold: number;
+  enrolMinComponent: number;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditRetentionDays: e.FACENITION_AUDIT_RETENTION_DAYS,
     authMaxFailures: e.FACENITION_AUTH_MAX_FAILURES,
     authWindowSeconds: e.FACENITION_AUTH_WINDOW_SECONDS,
+    pepper: e.FACENITION_PEPPER,
+    pepperFile: e.FACENITION_PEPPER_FILE,
+    kdfLog2N: e.FACENITION_KDF_LOG2N,
+    lockoutThreshold: e.FACENITION_LOCKOUT_THRESHOLD,
+    lockoutSeconds: e.FACENITION_LOCKOUT_SECONDS,
+    livenessGate: e.FACENITION_LIVENESS_GATE === 'on',
+    livenessGateThreshold: e.FACENITION_LIVENESS_GATE_THRESHOLD,
+    enrolMinComponent: e.FACENITION_ENROL_MIN_COMPONENT,
   };
 }
 

@@ -1,8 +1,9 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { ENTITIES } from './entities';
 import { Init1764201600000 } from './migrations/1764201600000-Init';
+import { IdentityTokens1764288000000 } from './migrations/1764288000000-IdentityTokens';
 
-export const MIGRATIONS = [Init1764201600000];
+export const MIGRATIONS = [Init1764201600000, IdentityTokens1764288000000];
 
 export interface DatabaseOptions {
   url: string;

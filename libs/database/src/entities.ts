@@ -77,4 +77,27 @@ export class ServerSecretEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
-export const ENTITIES = [ApiClientEntity, QuotaUsageEntity, AuditRecordEntity, AuditHeadEntity, AuditAnchorEntity, ServerSecretEntity];
+/** Issuance record of an identity token: ids and policy state only (the token itself is not stored). */
+@Entity('identity_tokens')
+export class IdentityTokenEntity {
+  @PrimaryColumn('bytea', { name: 'token_id' }) tokenId!: Buffer;
+  @Column('uuid', { name: 'client_id' }) clientId!: string;
+  @Column('text') environment!: ClientEnvironment;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'expires_at', nullable: true }) expiresAt!: Date | null;
+  @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+  @Column('uuid', { name: 'revoked_by', nullable: true }) revokedBy!: string | null;
+  @Column('bytea', { name: 'replaced_by', nullable: true }) replacedBy!: Buffer | null;
+  @Column('integer', { name: 'consecutive_failures' }) consecutiveFailures!: number;
+  @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
+}
+
+export const ENTITIES = [
+  IdentityTokenEntity,
+  ApiClientEntity,
+  QuotaUsageEntity,
+  AuditRecordEntity,
+  AuditHeadEntity,
+  AuditAnchorEntity,
+  ServerSecretEntity,
+];

@@ -50,7 +50,7 @@ export class FaceService implements OnModuleDestroy {
   }
 
   /** Runs one image; errors name the request field so the client knows which image failed. */
-  private async analyze(bytes: Buffer, field: string, req: AnalyzeRequest, needFace: boolean): Promise<AnalyzeResult> {
+  async analyze(bytes: Buffer, field: string, req: AnalyzeRequest, needFace: boolean): Promise<AnalyzeResult> {
     let result: AnalyzeResult;
     try {
       result = await this.pool.analyze(bytes, req);

@@ -10,6 +10,10 @@ export interface ImageFieldSpec {
 export interface EndpointInput {
   images: Map<string, Buffer[]>;
   accuracy: number;
+  /** accuracy as sent (undefined when absent), for endpoints whose default comes from elsewhere */
+  accuracyGiven: boolean;
+  /** the endpoint's other scalar fields, as sent (strings from forms; any JSON type from JSON) */
+  fields: Record<string, unknown>;
 }
 
 export const DEFAULT_ACCURACY = 4;
@@ -39,12 +43,17 @@ export function parseAccuracy(raw: unknown): number {
  * JSON body (base64 string or array of strings), plus the optional `accuracy`. Unknown fields,
  * missing images and too many images are refused with a message naming the field.
  */
-export function readEndpointInput(req: Request, specs: readonly ImageFieldSpec[], opts: { accuracy: boolean }): EndpointInput {
+export function readEndpointInput(
+  req: Request,
+  specs: readonly ImageFieldSpec[],
+  opts: { accuracy: boolean; fields?: readonly string[] },
+): EndpointInput {
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object or a form', 'invalid_body');
   const files = Array.isArray(req.files) ? req.files : [];
   const allowed = new Set<string>(['auth_token', ...specs.map((s) => s.name)]);
   if (opts.accuracy) allowed.add('accuracy');
+  for (const f of opts.fields ?? []) allowed.add(f);
   for (const key of [...Object.keys(body), ...files.map((f) => f.fieldname)]) {
     if (!allowed.has(key)) {
       throw badRequest(
@@ -79,7 +88,15 @@ export function readEndpointInput(req: Request, specs: readonly ImageFieldSpec[]
     if (all.length > spec.max) throw tooMany(spec);
     images.set(spec.name, all);
   }
-  return { images, accuracy: opts.accuracy ? parseAccuracy(body.accuracy) : DEFAULT_ACCURACY };
+  const fields: Record<string, unknown> = {};
+  for (const f of opts.fields ?? []) fields[f] = body[f];
+  const given = body.accuracy !== undefined && body.accuracy !== null && body.accuracy !== '';
+  return {
+    images,
+    accuracy: opts.accuracy ? parseAccuracy(body.accuracy) : DEFAULT_ACCURACY,
+    accuracyGiven: opts.accuracy && given,
+    fields,
+  };
 }
 
 function tooMany(spec: ImageFieldSpec): ApiError {
