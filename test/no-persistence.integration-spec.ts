@@ -72,7 +72,7 @@ describe('nothing biometric is written anywhere', () => {
   const origErr = process.stderr.write.bind(process.stderr);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ FACENITION_LIVENESS_GATE: 'off' });
   });
   afterAll(async () => {
     process.stdout.write = origOut;
@@ -102,7 +102,14 @@ describe('nothing biometric is written anywhere', () => {
     const post = (p: string) => request(http).post(p).set('X-Auth-Token', t.token);
     const a = fixture('Jennifer_Aniston_0001');
     const b = fixture('Tony_Blair_0002');
+    const enrolled = await post('/generate').attach('image', a, 'a.jpg').field('password', 'pw-secret-xyz').field('scope', 'np/scope');
     const responses = [
+      enrolled,
+      await post('/authenticate')
+        .field('token', enrolled.body.token as string)
+        .field('password', 'pw-secret-xyz')
+        .field('scope', 'np/scope')
+        .attach('image', a, 'a.jpg'),
       await post('/detect').attach('image', await twoFaces(), 'x.jpg'),
       await post('/quality').attach('image', a, 'a.jpg'),
       await post('/liveness').send({ image: a.toString('base64') }),
@@ -115,7 +122,8 @@ describe('nothing biometric is written anywhere', () => {
     ];
     process.stdout.write = origOut;
     process.stderr.write = origErr;
-    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 400, 400]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 400, 400]);
+    expect(responses[1].body.authenticated).toBe(true);
 
     expect(diff(before.models, snapshot(t.config.modelsDir))).toEqual([]);
     expect(diff(before.data, snapshot(t.dataDir))).toEqual([]);
@@ -143,6 +151,7 @@ describe('nothing biometric is written anywhere', () => {
       const dump = JSON.stringify(await ds.query(`SELECT * FROM "${tablename}"`));
       expect(dump).not.toMatch(/[A-Za-z0-9+/]{120,}/);
       expect(dump).not.toContain(a.toString('base64').slice(3000, 3064));
+      expect(dump).not.toContain('pw-secret-xyz');
       expect(dump).not.toMatch(/(-?\d\.\d{3,}[,\s]+){16,}/);
     }
     expect(Number((await ds.query<{ n: string }[]>('SELECT count(*) AS n FROM audit_log'))[0].n)).toBeGreaterThanOrEqual(responses.length);
@@ -157,5 +166,7 @@ describe('nothing biometric is written anywhere', () => {
     expect(logs).not.toMatch(/(-?\d\.\d{3,}[,\s]+){16,}/); // no vector of floats (an embedding)
     // responses carry no embedding either
     for (const r of responses) expect(JSON.stringify(r.body)).not.toMatch(/embedding|(-?\d\.\d+,){64,}/);
+    expect(logs).not.toContain('pw-secret-xyz');
+    expect(logs).not.toContain((enrolled.body.token as string).slice(100, 160));
   });
 });

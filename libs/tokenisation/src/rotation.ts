@@ -6,20 +6,43 @@ import { createCipheriv } from 'node:crypto';
  */
 export class SeededStream {
   private readonly cipher;
+  private buf = Buffer.alloc(0);
+  private pos = 0;
   constructor(seed: Uint8Array) {
     if (seed.length !== 32) throw new Error('seed must be 32 bytes');
     this.cipher = createCipheriv('aes-256-ctr', seed, Buffer.alloc(16));
   }
 
-  bytes(n: number): Buffer {
-    return this.cipher.update(Buffer.alloc(n));
+  private refill(): void {
+    this.buf = this.cipher.update(Buffer.alloc(4096));
+    this.pos = 0;
   }
 
-  /** Uniform integer in [0, bound) by rejection sampling on 32-bit words. */
+  /** The next n bytes of the keystream (generated in 4 KiB blocks; the byte sequence does not depend on the blocking). */
+  bytes(n: number): Buffer {
+    const out = Buffer.alloc(n);
+    let filled = 0;
+    while (filled < n) {
+      if (this.pos === this.buf.length) this.refill();
+      const take = Math.min(n - filled, this.buf.length - this.pos);
+      this.buf.copy(out, filled, this.pos, this.pos + take);
+      this.pos += take;
+      filled += take;
+    }
+    return out;
+  }
+
+  /** Uniform integer in [0, bound) by rejection sampling on 32-bit little-endian words. */
   below(bound: number): number {
     const limit = Math.floor(0x1_0000_0000 / bound) * bound;
     for (;;) {
-      const v = this.bytes(4).readUInt32LE(0);
+      let v: number;
+      if (this.pos + 4 <= this.buf.length) {
+        v = this.buf.readUInt32LE(this.pos);
+        this.pos += 4;
+      } else {
+        v = this.bytes(4).readUInt32LE(0);
+      }
       if (v < limit) return v % bound;
     }
   }
