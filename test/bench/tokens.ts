@@ -34,7 +34,7 @@ interface Enrolled {
   tag: Buffer;
 }
 
-async function enrol(embedding: Float32Array, password: string, scope: string): Promise<Enrolled> {
+async function enrol(embedding: ArrayLike<number>, password: string, scope: string): Promise<Enrolled> {
   const header: TokenHeader = {
     version: TOKEN_VERSION,
     scheme: SCHEME_FC_POLAR,
@@ -187,6 +187,114 @@ async function main(): Promise<void> {
     { keyId: Buffer.alloc(8), key: Buffer.alloc(32) },
     { bytes: (n) => randomBytes(n) },
   );
+  // ---- two-photo enrolment: people with >= 3 images; enrol 1 photo vs the mean of 2, verify a third
+  const triples: [string, string, string][] = [];
+  for (const { p, files: fs } of multi) {
+    const usableFiles = fs.map((f) => join(data, 'images', p, f)).filter((f) => emb.get(f));
+    if (usableFiles.length >= 3) triples.push([usableFiles[0], usableFiles[1], usableFiles[2]]);
+  }
+  const level4 = ACCURACY_LEVELS[3].threshold;
+  let fail1 = 0;
+  let fail2 = 0;
+  let fail1u = 0;
+  for (const [a, b, c] of triples) {
+    const mean = new Float32Array(512);
+    for (const f of [a, b]) emb.get(f)!.forEach((v, k) => (mean[k] += v));
+    const n = Math.hypot(...mean);
+    const e2 = await enrol(
+      mean.map((v) => v / n),
+      'pw',
+      's',
+    );
+    const e1 = await enrol(emb.get(a)!, 'pw', 's');
+    const o1 = tryOpen(e1, emb.get(c)!);
+    const o2 = tryOpen(e2, emb.get(c)!);
+    if (!(o1.key && o1.score! >= level4)) fail1++;
+    if (!(o2.key && o2.score! >= level4)) fail2++;
+    if (cosineSimilarity(emb.get(a)!, emb.get(c)!) < level4) fail1u++;
+  }
+  console.log(`\n## Two-photo enrolment (${triples.length} people with >= 3 images; verify the third photo; level 4)`);
+  console.log(
+    `  FNMR one photo ${((100 * fail1) / triples.length).toFixed(2)}% (unprotected cosine ${((100 * fail1u) / triples.length).toFixed(2)}%), mean of two photos ${((100 * fail2) / triples.length).toFixed(2)}%`,
+  );
+
+  // ---- unlinkability (Gomez-Barrero et al., TIFS 2018): D<->sys over helper-bit agreement
+  const nLink = Math.min(Number(arg('link-pairs', '2000')), usable.length);
+  const agreement = (x: Uint8Array, y: Uint8Array) => {
+    let same = 0;
+    for (let i = 0; i < x.length; i++) {
+      let v = ~(x[i] ^ y[i]) & 0xff;
+      while (v) {
+        same += v & 1;
+        v >>= 1;
+      }
+    }
+    return same / (x.length * 8);
+  };
+  const dsys = (mated: number[], non: number[], bins = 100) => {
+    const lo = Math.min(...mated, ...non);
+    const hi = Math.max(...mated, ...non) + 1e-12;
+    const hm = new Array<number>(bins).fill(0);
+    const hn = new Array<number>(bins).fill(0);
+    const bin = (v: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
+    mated.forEach((v) => hm[bin(v)]++);
+    non.forEach((v) => hn[bin(v)]++);
+    let d = 0;
+    for (let k = 0; k < bins; k++) {
+      const pm = hm[k] / mated.length;
+      const pn = hn[k] / non.length;
+      if (pm === 0) continue;
+      const lr = pn === 0 ? Infinity : pm / pn;
+      const dl = lr > 1 ? 2 * (lr / (1 + lr)) - 1 : 0;
+      d += pm * dl;
+    }
+    return d;
+  };
+  const settings: [string, (k: number) => [[string, string], [string, string]]][] = [
+    [
+      'different passwords',
+      (k) => [
+        [`pw-a-${k}`, 'scope'],
+        [`pw-b-${k}`, 'scope'],
+      ],
+    ],
+    [
+      'renewal (same password, new salt)',
+      (k) => [
+        [`pw-${k}`, 'scope'],
+        [`pw-${k}`, 'scope'],
+      ],
+    ],
+    [
+      'different scopes',
+      (k) => [
+        [`pw-${k}`, 'scope-a'],
+        [`pw-${k}`, 'scope-b'],
+      ],
+    ],
+  ];
+  console.log(
+    `\n## Unlinkability D<->sys (${nLink} mated pairs: the two photos of a genuine pair; ${nLink} non-mated pairs: different people; score = helper-bit agreement)`,
+  );
+  for (const [name, secretsOf] of settings) {
+    const mated: number[] = [];
+    const non: number[] = [];
+    const non2: number[] = [];
+    for (let k = 0; k < nLink; k++) {
+      const [[p1, s1], [p2, s2]] = secretsOf(k);
+      const [a, b] = usable[k];
+      mated.push(agreement((await enrol(emb.get(a)!, p1, s1)).helper, (await enrol(emb.get(b)!, p2, s2)).helper));
+      for (const sink of [non, non2]) {
+        const j = Math.floor(rand() * usable.length);
+        if (personOf(usable[j][1]) === personOf(a)) continue;
+        sink.push(agreement((await enrol(emb.get(a)!, p1, s1)).helper, (await enrol(emb.get(usable[j][1])!, p2, s2)).helper));
+      }
+    }
+    console.log(
+      `  ${name.padEnd(36)} D<->sys ${dsys(mated, non).toFixed(3)}   noise floor (non-mated vs non-mated) ${dsys(non2, non).toFixed(3)}`,
+    );
+  }
+
   console.log(`\n## Cost`);
   console.log(
     `  KDF scrypt N=2^${DEFAULT_KDF.log2N}, r=${DEFAULT_KDF.r}, p=${DEFAULT_KDF.p} (${(128 * 2 ** DEFAULT_KDF.log2N * DEFAULT_KDF.r) / 2 ** 20} MiB): median ${median(kdfMs).toFixed(1)} ms`,
