@@ -181,5 +181,7 @@ describe('brute force of client tokens is rate-limited per source address', () =
     const blocked = await request(http).get('/me').set('X-Auth-Token', t.token).expect(429);
     expect(blocked.body).toMatchObject({ ok: false, code: 'rate_limited' });
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // the public /token exchange is behind the same limit
+    await request(http).post('/token').send({ client_id: t.clientId, client_secret: 'fns_guess' }).expect(429);
   });
 });

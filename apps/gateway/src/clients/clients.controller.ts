@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ClientsService, QuotaService } from '@facenition/clients';
+import { AuthRateLimiter, ClientAuthError, ClientsService, QuotaService } from '@facenition/clients';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../common/api-error';
 import { AdminOnly, Public, Unmetered } from '../common/public.decorator';
-import { context } from '../common/request-context';
+import { context, sourceAddress } from '../common/request-context';
 import { isoDate, parseBody } from '../common/validate';
 
 const createSchema = z.object({
@@ -36,6 +36,7 @@ export class ClientsController {
   constructor(
     private readonly clients: ClientsService,
     private readonly quota: QuotaService,
+    private readonly limiter: AuthRateLimiter,
   ) {}
 
   @Post('generateToken')
@@ -77,7 +78,16 @@ export class ClientsController {
       creds = parseBody(req, tokenSchema);
     }
     if (!creds.client_id || !creds.client_secret) throw badRequest('client_id and client_secret are required', 'missing_field');
-    const issued = await this.clients.issueAccessToken(creds.client_id, creds.client_secret);
+    // /token is public, so it counts failed secrets against the same per-address limit as the guard
+    const source = sourceAddress(req);
+    this.limiter.check(source);
+    let issued;
+    try {
+      issued = await this.clients.issueAccessToken(creds.client_id, creds.client_secret);
+    } catch (err) {
+      if (err instanceof ClientAuthError) this.limiter.fail(source);
+      throw err;
+    }
     context(req).subjectClientId = creds.client_id;
     return {
       ok: true,
