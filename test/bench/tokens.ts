@@ -244,8 +244,8 @@ async function main(): Promise<void> {
       const pm = hm[k] / mated.length;
       const pn = hn[k] / non.length;
       if (pm === 0) continue;
-      const lr = pn === 0 ? Infinity : pm / pn;
-      const dl = lr > 1 ? 2 * (lr / (1 + lr)) - 1 : 0;
+      // D<->(s) = 2 * LR / (1 + LR) - 1 where LR > 1 (prior ratio 1); a bin with no non-mated score links fully
+      const dl = pn === 0 ? 1 : pm > pn ? (2 * (pm / pn)) / (1 + pm / pn) - 1 : 0;
       d += pm * dl;
     }
     return d;
