@@ -4,7 +4,7 @@
  * - genuine pairs identity-balanced (at most --per-person pairs per person), each: enrol image A, verify image B
  * - impostor trials in the stolen-secret setting (right password and scope, another person's face)
  * - per accuracy level: FNMR / FMR of the protected scheme next to unprotected cosine on the same pairs
- * - key-recovery-only FMR, timings (KDF separately), token size
+ * - key-recovery-only FMR, two-photo enrolment, unlinkability D<->sys (--link-pairs, --bins), timings (KDF separately), token size
  * Embeddings stay in memory; nothing is written to disk.
  */
 import { randomBytes } from 'node:crypto';
@@ -231,7 +231,8 @@ async function main(): Promise<void> {
     }
     return same / (x.length * 8);
   };
-  const dsys = (mated: number[], non: number[], bins = 100) => {
+  const nBins = Number(arg('bins', '30'));
+  const dsys = (mated: number[], non: number[], bins = nBins) => {
     const lo = Math.min(...mated, ...non);
     const hi = Math.max(...mated, ...non) + 1e-12;
     const hm = new Array<number>(bins).fill(0);
