@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     ],
   ];
   console.log(
-    `\n## Unlinkability D<->sys (${nLink} mated pairs: the two photos of a genuine pair; ${nLink} non-mated pairs: different people; score = helper-bit agreement)`,
+    `\n## Unlinkability D<->sys (${nBins} histogram bins; ${nLink} mated pairs: the two photos of a genuine pair; ${nLink} non-mated pairs: different people; score = helper-bit agreement)`,
   );
   for (const [name, secretsOf] of settings) {
     const mated: number[] = [];
