@@ -35,14 +35,3 @@ export async function noFace(): Promise<Buffer> {
     .jpeg()
     .toBuffer();
 }
-
-/** A large canvas holding one small face (the face region of an LFW fixture scaled so the face is ~`faceWidth` px wide). */
-export async function smallFaceOnLargeCanvas(faceWidth: number, canvasW = 2400, canvasH = 1800): Promise<Buffer> {
-  // LFW deep-funneled faces are ~90 px wide in a 250 px frame
-  const side = Math.round((250 * faceWidth) / 90);
-  const face = await sharp(fixture('Tony_Blair_0001')).resize(side, side).toBuffer();
-  return sharp({ create: { width: canvasW, height: canvasH, channels: 3, background: '#9a9a9a' } })
-    .composite([{ input: face, left: Math.round(canvasW * 0.7), top: Math.round(canvasH * 0.2) }])
-    .jpeg({ quality: 92 })
-    .toBuffer();
-}

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { FacePool } from '@facenition/face';
 import { AppModule } from './app.module';
-import { resolveAdminToken } from './common/admin-token';
+import { resolveAdminToken, type AdminTokenSource } from './common/admin-token';
 import type { AppConfig } from './config';
 import { FACE_POOL } from './face/face.tokens';
 
@@ -20,7 +20,8 @@ export async function createApp(
   config: AppConfig,
   opts: { logger?: false | LoggerService; adminToken?: string } = {},
 ): Promise<CreatedApp> {
-  const adminToken = opts.adminToken ?? announceAdminToken(config);
+  const source = opts.adminToken ? undefined : resolveAdminToken(config);
+  const adminToken = opts.adminToken ?? source!.token;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken), {
     bodyParser: false,
     abortOnError: false,
@@ -30,11 +31,12 @@ export async function createApp(
   app.set('trust proxy', false);
   if (config.basePath) app.setGlobalPrefix(config.basePath);
   app.enableShutdownHooks();
+  // logged after creation so it goes through the application's logger
+  if (source) announceAdminToken(source);
   return { app, pool: app.get<FacePool>(FACE_POOL) };
 }
 
-function announceAdminToken(config: AppConfig): string {
-  const src = resolveAdminToken(config);
+function announceAdminToken(src: AdminTokenSource): void {
   const log = new Logger('Auth');
   if (src.generated) {
     // printed exactly once, on the start that created it; later starts only name the file
@@ -42,7 +44,6 @@ function announceAdminToken(config: AppConfig): string {
   } else {
     log.log(`admin client token from ${src.origin}`);
   }
-  return src.token;
 }
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
