@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@facenition/audit';
 import { ClientsModule } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
+import type { Pepper } from '@facenition/tokenisation';
 import { AuditController } from './audit/audit.controller';
 import { RetentionService } from './audit/retention.service';
 import { ClientsController } from './clients/clients.controller';
@@ -20,7 +21,7 @@ import { FACE_POOL } from './face/face.tokens';
 import { HealthController } from './health/health.controller';
 import { IdentityTokenController } from './tokens/identity-token.controller';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
-import { resolvePepper } from './tokens/pepper';
+import { resolvePepperRing } from './tokens/pepper';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -57,12 +58,13 @@ export class AppModule implements NestModule {
         {
           provide: PEPPER,
           useFactory: () => {
-            const r = resolvePepper(config);
-            const id = Buffer.from(r.pepper.keyId).toString('hex');
+            const r = resolvePepperRing(config);
+            const hex = (p: Pepper) => Buffer.from(p.keyId).toString('hex');
+            const retired = r.ring.previous.length ? `; retired keys still verifying: ${r.ring.previous.map(hex).join(', ')}` : '';
             new Logger('Tokens').log(
-              `${r.generated ? 'generated the deployment key into' : 'deployment key from'} ${r.origin} (key id ${id})`,
+              `${r.generated ? 'generated the deployment key into' : 'deployment key from'} ${r.origin} (key id ${hex(r.ring.current)})${retired}`,
             );
-            return r.pepper;
+            return r.ring;
           },
         },
         IdentityTokenService,

@@ -46,6 +46,7 @@ const schema = z.object({
   FACENITION_AUTH_WINDOW_SECONDS: int(60, 1, 86_400),
   FACENITION_PEPPER: z.string().min(1).optional(),
   FACENITION_PEPPER_FILE: z.string().min(1).optional(),
+  FACENITION_PEPPER_PREVIOUS_FILES: z.string().min(1).optional(),
   FACENITION_KDF_LOG2N: int(15, 10, 20),
   FACENITION_LOCKOUT_THRESHOLD: int(5, 1, 1000),
   FACENITION_LOCKOUT_SECONDS: int(60, 1, 86_400),
@@ -89,6 +90,8 @@ export interface AppConfig {
   /** Deployment key for identity tokens: base64 of 32 bytes, or a file holding it. */
   pepper?: string;
   pepperFile?: string;
+  /** Retired deployment keys that still verify the tokens issued under them (comma-separated files). */
+  pepperPreviousFiles: string[];
   kdfLog2N: number;
   lockoutThreshold: number;
   lockoutSeconds: number;
@@ -140,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authWindowSeconds: e.FACENITION_AUTH_WINDOW_SECONDS,
     pepper: e.FACENITION_PEPPER,
     pepperFile: e.FACENITION_PEPPER_FILE,
+    pepperPreviousFiles: (e.FACENITION_PEPPER_PREVIOUS_FILES ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     kdfLog2N: e.FACENITION_KDF_LOG2N,
     lockoutThreshold: e.FACENITION_LOCKOUT_THRESHOLD,
     lockoutSeconds: e.FACENITION_LOCKOUT_SECONDS,

@@ -92,7 +92,27 @@ export class IdentityTokenEntity {
   @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
 }
 
+/** Last imported status list per issuing deployment (anti-rollback: older lists are refused). */
+@Entity('status_list_sources')
+export class StatusListSourceEntity {
+  @PrimaryColumn('text') issuer!: string;
+  @Column('text', { name: 'key_id' }) keyId!: string;
+  @Column('timestamptz', { name: 'issued_at' }) issuedAt!: Date;
+  @Column('timestamptz', { name: 'imported_at' }) importedAt!: Date;
+  @Column('integer') entries!: number;
+}
+
+/** A token revoked at another deployment, from its signed status list. */
+@Entity('imported_revocations')
+export class ImportedRevocationEntity {
+  @PrimaryColumn('text') issuer!: string;
+  @PrimaryColumn('bytea', { name: 'token_id' }) tokenId!: Buffer;
+  @Column('timestamptz', { name: 'revoked_at' }) revokedAt!: Date;
+}
+
 export const ENTITIES = [
+  StatusListSourceEntity,
+  ImportedRevocationEntity,
   IdentityTokenEntity,
   ApiClientEntity,
   QuotaUsageEntity,

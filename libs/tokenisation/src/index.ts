@@ -5,3 +5,4 @@ export * from './rotation';
 export * from './soft';
 export * from './token';
 export * from './tokeniser';
+export * from './status-list';

@@ -9,6 +9,7 @@ import {
   TOKEN_VERSION,
   type CodeParams,
   type Environment,
+  type IdentityToken,
   type TokenHeader,
 } from './token';
 
@@ -84,7 +85,8 @@ const contextOf = (h: TokenHeader, scope: string) => ({
 });
 
 export interface VerifyInput {
-  token: string;
+  /** the token text, or the token already decoded by the caller (saves a second parse) */
+  token: string | IdentityToken;
   embedding: ArrayLike<number>;
   password: string;
   scope: string;
@@ -114,13 +116,33 @@ export async function verifyIdentityToken(
   pepperFor: (keyId: Uint8Array) => Pepper | undefined,
   opts: TokeniserOptions = {},
 ): Promise<Verification> {
-  const t = decodeToken(input.token);
+  const t = typeof input.token === 'string' ? decodeToken(input.token) : input.token;
   const pepper = pepperFor(t.header.keyId);
   if (!pepper) throw new UnknownPepperError(Buffer.from(t.header.keyId).toString('hex'));
   const keys = await deriveKeys(input.password, t.header.salt, contextOf(t.header, input.scope), t.header.kdf, pepper.key);
   const body = Buffer.concat([encodeHeader(t.header), Buffer.from(t.helper)]);
   const o = open(input.embedding, keys, t.header.code, t.helper, t.tag, body, opts.decoder ?? DEFAULT_DECODER);
   return { tokenId: Buffer.from(t.header.tokenId).toString('hex'), header: t.header, keyRecovered: !!o.key, score: o.score, key: o.key };
+}
+
+/**
+ * The deployment keys a server holds: the current one (new tokens) and retired ones that still
+ * verify the tokens issued under them (pepper rotation).
+ */
+export class PepperRing {
+  constructor(
+    readonly current: Pepper,
+    readonly previous: readonly Pepper[] = [],
+  ) {
+    const ids = [current, ...previous].map((p) => Buffer.from(p.keyId).toString('hex'));
+    if (new Set(ids).size !== ids.length) throw new Error('the same deployment key is configured twice');
+  }
+
+  get all(): Pepper[] {
+    return [this.current, ...this.previous];
+  }
+
+  find = (keyId: Uint8Array): Pepper | undefined => this.all.find((p) => Buffer.from(p.keyId).equals(Buffer.from(keyId)));
 }
 
 /** Face-sealed data: a stable, scope-bound 32-byte secret derived from a recovered key and a caller label. */

@@ -1,8 +1,9 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../common/api-error';
+import { AdminOnly } from '../common/public.decorator';
 import { context } from '../common/request-context';
 import { parseBody } from '../common/validate';
 import { readEndpointInput } from '../face/input';
@@ -149,5 +150,80 @@ export class IdentityTokenController {
     const r = await this.tokens.revoke(context(req).principal!, { token: body.token, tokenId: body.token_id });
     context(req).tokenRef = tokenRef(Buffer.from(r.tokenId, 'hex'));
     return { ok: true, token_id: r.tokenId, revoked_at: r.revokedAt.toISOString() };
+  }
+
+  @Post('rotate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rotate: fresh photo(s) that authenticate against the old token -> a new, unrelated token; the old one is revoked atomically',
+    description:
+      'Fields: token, image (1..5 photos; the first must authenticate against the token at its own level, all pass the enrolment checks and ' +
+      'are averaged into the new token), password, scope, new_password (optional), accuracy (level of the new token, default the old one), ' +
+      'expires_at or ttl for the new token (default: none). Answers rotated true with token, token_id and replaces, or rotated false with the ' +
+      'same reasons as /authenticate (a failure counts toward the lockout). The new token uses the current deployment key.',
+  })
+  async rotate(@Req() req: Request) {
+    const input = readEndpointInput(req, [{ name: 'image', min: 1, max: MAX_ENROL_PHOTOS }], {
+      accuracy: true,
+      fields: ['token', 'password', 'scope', 'new_password', 'expires_at', 'ttl'],
+    });
+    const token = str(input.fields, 'token', 4096, true);
+    const password = str(input.fields, 'password', 1024, true);
+    const scope = str(input.fields, 'scope', 200, true);
+    const newPassword = str(input.fields, 'new_password', 1024, false);
+    const expiresAt = expiryOf(input.fields);
+    const r = await this.tokens.rotate(context(req).principal!, token, input.images.get('image')!, {
+      password,
+      scope,
+      newPassword,
+      accuracy: input.accuracyGiven ? input.accuracy : undefined,
+      expiresAt,
+    });
+    context(req).tokenRef = tokenRef(r.outcome.tokenId);
+    if (!r.token) return { ok: true, rotated: false, reason: r.outcome.reason };
+    return {
+      ok: true,
+      rotated: true,
+      token: r.token,
+      token_id: r.tokenId,
+      replaces: r.outcome.tokenId.toString('hex'),
+      expires_at: expiresAt?.toISOString() ?? null,
+    };
+  }
+
+  @Get('admin/status-list')
+  @AdminOnly()
+  @ApiOperation({
+    summary: "This deployment's revocation status list (admin): its revoked, unexpired token ids, signed under the deployment key",
+    description:
+      'Import it on every other deployment that verifies these tokens (POST /admin/status-list/import); format in docs/token-format.md.',
+  })
+  async exportStatusList() {
+    const r = await this.tokens.exportStatusList();
+    return { ok: true, entries: r.entries, status_list: JSON.parse(r.document) as unknown };
+  }
+
+  @Post('admin/status-list/import')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({
+    summary: "Import another deployment's signed status list (admin); its tokens are then refused here with reason revoked",
+    description:
+      'Body: the status list document (or { "status_list": document }). It must be signed under a deployment key this deployment holds and ' +
+      'be newer than the last list imported from the same issuer (409 otherwise); it replaces that issuer\'s previous list.',
+  })
+  async importStatusList(@Req() req: Request) {
+    const body: unknown = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('send the status list as a JSON object', 'invalid_field');
+    const doc: unknown = 'status_list' in body ? body.status_list : body;
+    const r = await this.tokens.importStatusList(doc);
+    return { ok: true, issuer: r.issuer, issued_at: r.issuedAt.toISOString(), entries: r.entries, replaced_entries: r.replaced };
+  }
+
+  @Get('admin/status-list/sources')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Status lists imported from other deployments (admin): issuer, key id, issued_at, imported_at, entries' })
+  async statusListSources() {
+    return { ok: true, sources: await this.tokens.statusListSources() };
   }
 }

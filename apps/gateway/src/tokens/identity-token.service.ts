@@ -6,10 +6,13 @@ import {
   decodeToken,
   generateIdentityToken,
   releaseKey,
+  signStatusList,
+  StatusListError,
   TokenFormatError,
-  UnknownPepperError,
   verifyIdentityToken,
-  type Pepper,
+  verifyStatusList,
+  type IdentityToken,
+  type PepperRing,
 } from '@facenition/tokenisation';
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -44,7 +47,7 @@ export interface AuthOutcome {
 export class IdentityTokenService {
   constructor(
     private readonly faces: FaceService,
-    @Inject(PEPPER) private readonly pepper: Pepper,
+    @Inject(PEPPER) private readonly peppers: PepperRing,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -56,11 +59,8 @@ export class IdentityTokenService {
     }
   }
 
-  async generate(
-    principal: ClientPrincipal,
-    images: Buffer[],
-    input: { password: string; scope: string; accuracy: number; expiresAt: Date | null },
-  ): Promise<{ token: string; tokenId: string; expiresAt: Date | null; quality: number[] }> {
+  /** Enrolment gates (one face, quality, liveness, one person) on each photo; the embeddings and their normalised mean. */
+  private async enrolmentEmbeddings(images: Buffer[]): Promise<{ each: Float32Array[]; mean: Float32Array; quality: number[] }> {
     const results = await Promise.all(
       images.map((bytes, i) => {
         const field = images.length > 1 ? `image[${i}]` : 'image';
@@ -69,32 +69,43 @@ export class IdentityTokenService {
           .then((r) => ({ r, field }));
       }),
     );
-    for (const { r, field } of results) {
-      if (r.faces.length > 1)
-        throw badRequest(`'${field}' shows ${r.faces.length} faces; an enrolment photo must show exactly one`, 'several_faces');
-      for (const [name, c] of Object.entries(r.quality!.components)) {
-        if (c.score < this.config.enrolMinComponent) {
-          throw badRequest(
-            `'${field}' is not good enough to enrol: ${name.replace('_', ' ')} scores ${c.score} (minimum ${this.config.enrolMinComponent})`,
-            'low_quality',
-          );
+    try {
+      for (const { r, field } of results) {
+        if (r.faces.length > 1)
+          throw badRequest(`'${field}' shows ${r.faces.length} faces; an enrolment photo must show exactly one`, 'several_faces');
+        for (const [name, c] of Object.entries(r.quality!.components)) {
+          if (c.score < this.config.enrolMinComponent) {
+            throw badRequest(
+              `'${field}' is not good enough to enrol: ${name.replace('_', ' ')} scores ${c.score} (minimum ${this.config.enrolMinComponent})`,
+              'low_quality',
+            );
+          }
+        }
+        this.livenessGate(r, field);
+      }
+      // several photos must show one person (level 4), then their embeddings are averaged
+      const { threshold } = accuracyLevel(4);
+      for (let i = 0; i < results.length; i++) {
+        for (let j = i + 1; j < results.length; j++) {
+          if (cosineSimilarity(results[i].r.embedding!, results[j].r.embedding!) < threshold) {
+            throw badRequest(`'${results[i].field}' and '${results[j].field}' do not show the same person`, 'inconsistent_photos');
+          }
         }
       }
-      this.livenessGate(r, field);
+    } catch (err) {
+      for (const { r } of results) r.embedding!.fill(0);
+      throw err;
     }
-    // several photos must show one person (level 4), then their embeddings are averaged
-    const { threshold } = accuracyLevel(4);
-    for (let i = 0; i < results.length; i++) {
-      for (let j = i + 1; j < results.length; j++) {
-        if (cosineSimilarity(results[i].r.embedding!, results[j].r.embedding!) < threshold) {
-          throw badRequest(`'${results[i].field}' and '${results[j].field}' do not show the same person`, 'inconsistent_photos');
-        }
-      }
-    }
-    const mean = new Float32Array(results[0].r.embedding!.length);
-    for (const { r } of results) r.embedding!.forEach((v, k) => (mean[k] += v));
-    const embedding = l2normalise(mean);
-    const gen = await generateIdentityToken(
+    const sum = new Float32Array(results[0].r.embedding!.length);
+    for (const { r } of results) r.embedding!.forEach((v, k) => (sum[k] += v));
+    const mean = l2normalise(sum);
+    sum.fill(0);
+    return { each: results.map(({ r }) => r.embedding!), mean, quality: results.map(({ r }) => r.quality!.score) };
+  }
+
+  /** Seals an embedding into a new token under the current deployment key (nothing is stored here). */
+  private mint(principal: ClientPrincipal, embedding: Float32Array, input: MintInput) {
+    return generateIdentityToken(
       {
         embedding,
         password: input.password,
@@ -103,25 +114,42 @@ export class IdentityTokenService {
         accuracy: input.accuracy,
         expiresAt: input.expiresAt ? Math.floor(input.expiresAt.getTime() / 1000) : 0,
       },
-      this.pepper,
+      this.peppers.current,
       { bytes: (n) => randomBytes(n) },
       { kdf: { log2N: this.config.kdfLog2N, r: 8, p: 1 } },
     );
-    mean.fill(0);
-    embedding.fill(0);
-    await this.ds.getRepository(IdentityTokenEntity).insert({
-      tokenId: Buffer.from(gen.header.tokenId),
+  }
+
+  private issuanceRow(principal: ClientPrincipal, tokenId: Uint8Array, expiresAt: Date | null): IdentityTokenEntity {
+    return {
+      tokenId: Buffer.from(tokenId),
       clientId: principal.clientId,
       environment: principal.environment,
       createdAt: new Date(),
-      expiresAt: input.expiresAt,
+      expiresAt,
       revokedAt: null,
       revokedBy: null,
       replacedBy: null,
       consecutiveFailures: 0,
       lockedUntil: null,
-    });
-    return { token: gen.token, tokenId: gen.tokenId, expiresAt: input.expiresAt, quality: results.map(({ r }) => r.quality!.score) };
+    };
+  }
+
+  async generate(
+    principal: ClientPrincipal,
+    images: Buffer[],
+    input: MintInput,
+  ): Promise<{ token: string; tokenId: string; expiresAt: Date | null; quality: number[] }> {
+    const e = await this.enrolmentEmbeddings(images);
+    let gen;
+    try {
+      gen = await this.mint(principal, e.mean, input);
+    } finally {
+      e.mean.fill(0);
+      e.each.forEach((x) => x.fill(0));
+    }
+    await this.ds.getRepository(IdentityTokenEntity).insert(this.issuanceRow(principal, gen.header.tokenId, input.expiresAt));
+    return { token: gen.token, tokenId: gen.tokenId, expiresAt: input.expiresAt, quality: e.quality };
   }
 
   parse(token: string) {
@@ -133,55 +161,52 @@ export class IdentityTokenService {
     }
   }
 
-  async authenticate(
-    principal: ClientPrincipal,
-    tokenText: string,
-    image: Buffer,
-    input: { password: string; scope: string; accuracy?: number; releaseLabel?: string },
-  ): Promise<AuthOutcome> {
-    const t = this.parse(tokenText);
-    const tokenId = Buffer.from(t.header.tokenId);
-    const accuracy = input.accuracy ?? t.header.accuracy;
-    const threshold = accuracyLevel(accuracy).threshold;
-    const fail = (reason: FailureReason): AuthOutcome => ({ authenticated: false, reason, score: null, threshold, accuracy, tokenId });
-    if (t.header.environment !== principal.environment) return fail('wrong_environment');
-    const repo = this.ds.getRepository(IdentityTokenEntity);
-    // tokens issued by another deployment holding the same key get their bookkeeping row here
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        tokenId,
-        clientId: principal.clientId,
-        environment: t.header.environment,
-        createdAt: new Date(),
-        expiresAt: t.header.expiresAt ? new Date(t.header.expiresAt * 1000) : null,
-        consecutiveFailures: 0,
-      })
-      .orIgnore()
-      .execute();
-    const row = await repo.findOneByOrFail({ tokenId });
-    const now = new Date();
-    if (row.revokedAt) return fail('revoked');
-    if (t.header.expiresAt && t.header.expiresAt * 1000 <= now.getTime()) return fail('expired');
-    if (row.lockedUntil && row.lockedUntil > now) return fail('locked');
-    const probe = await this.faces.analyze(image, 'image', { embed: true, liveness: this.config.livenessGate }, true);
-    this.livenessGate(probe, 'image');
-    let v;
-    try {
-      v = await verifyIdentityToken(
-        { token: tokenText, embedding: probe.embedding!, password: input.password, scope: input.scope },
-        (id) => (Buffer.from(id).equals(Buffer.from(this.pepper.keyId)) ? this.pepper : undefined),
-      );
-    } catch (err) {
-      if (err instanceof UnknownPepperError) throw badRequest(err.message, 'unknown_deployment_key');
-      throw err;
-    } finally {
-      probe.embedding!.fill(0);
+  /**
+   * Policy checks before any face is analysed: environment, deployment key, revocation (here or
+   * imported from another deployment's status list), expiry, lockout. Tokens issued by another
+   * deployment holding the same key get their bookkeeping row on first sight (one round trip).
+   */
+  private async precheck(principal: ClientPrincipal, t: IdentityToken): Promise<FailureReason | undefined> {
+    if (t.header.environment !== principal.environment) return 'wrong_environment';
+    if (!this.peppers.find(t.header.keyId)) {
+      const id = Buffer.from(t.header.keyId).toString('hex');
+      throw badRequest(`token was issued under deployment key ${id}, which this deployment does not hold`, 'unknown_deployment_key');
     }
+    const tokenId = Buffer.from(t.header.tokenId);
+    const rows: { revoked: boolean; locked: boolean }[] = await this.ds.query(
+      `WITH ins AS (
+         INSERT INTO identity_tokens (token_id, client_id, environment, created_at, expires_at, consecutive_failures)
+         VALUES ($1, $2, $3, now(), $4, 0)
+         ON CONFLICT (token_id) DO NOTHING
+         RETURNING revoked_at, locked_until),
+       row AS (
+         SELECT revoked_at, locked_until FROM ins
+         UNION ALL
+         SELECT revoked_at, locked_until FROM identity_tokens WHERE token_id = $1)
+       SELECT coalesce(bool_or(revoked_at IS NOT NULL), false)
+                OR EXISTS (SELECT 1 FROM imported_revocations WHERE token_id = $1) AS revoked,
+              coalesce(bool_or(locked_until > now()), false) AS locked
+         FROM row`,
+      [tokenId, principal.clientId, t.header.environment, t.header.expiresAt ? new Date(t.header.expiresAt * 1000) : null],
+    );
+    if (rows[0].revoked) return 'revoked';
+    if (t.header.expiresAt && t.header.expiresAt * 1000 <= Date.now()) return 'expired';
+    if (rows[0].locked) return 'locked';
+    return undefined;
+  }
+
+  /** Opens the token with a probe embedding; counts failures toward the lockout and clears them on success. */
+  private async open(
+    t: IdentityToken,
+    embedding: Float32Array,
+    input: { password: string; scope: string; accuracy: number; releaseLabel?: string },
+  ): Promise<AuthOutcome> {
+    const tokenId = Buffer.from(t.header.tokenId);
+    const threshold = accuracyLevel(input.accuracy).threshold;
+    const v = await verifyIdentityToken({ token: t, embedding, password: input.password, scope: input.scope }, this.peppers.find);
     if (v.keyRecovered && v.score! >= threshold) {
-      await repo.update({ tokenId }, { consecutiveFailures: 0, lockedUntil: null });
-      const out: AuthOutcome = { authenticated: true, score: round4(v.score!), threshold, accuracy, tokenId };
+      await this.ds.getRepository(IdentityTokenEntity).update({ tokenId }, { consecutiveFailures: 0, lockedUntil: null });
+      const out: AuthOutcome = { authenticated: true, score: round4(v.score!), threshold, accuracy: input.accuracy, tokenId };
       if (input.releaseLabel) out.releasedKey = releaseKey(v.key!, tokenId, input.releaseLabel).toString('base64url');
       v.key!.fill(0);
       return out;
@@ -189,7 +214,72 @@ export class IdentityTokenService {
     v.key?.fill(0);
     await this.recordFailure(tokenId);
     // the score is revealed only when the key was recovered (then it is below the threshold)
-    return { ...fail('no_match'), score: v.keyRecovered ? round4(v.score!) : null };
+    return { authenticated: false, reason: 'no_match', score: v.keyRecovered ? round4(v.score!) : null, threshold, accuracy: input.accuracy, tokenId };
+  }
+
+  async authenticate(
+    principal: ClientPrincipal,
+    tokenText: string,
+    image: Buffer,
+    input: { password: string; scope: string; accuracy?: number; releaseLabel?: string },
+  ): Promise<AuthOutcome> {
+    const t = this.parse(tokenText);
+    const accuracy = input.accuracy ?? t.header.accuracy;
+    const refused = await this.precheck(principal, t);
+    if (refused) return refusal(t, refused, accuracy);
+    const probe = await this.faces.analyze(image, 'image', { embed: true, liveness: this.config.livenessGate }, true);
+    try {
+      this.livenessGate(probe, 'image');
+      return await this.open(t, probe.embedding!, { ...input, accuracy });
+    } finally {
+      probe.embedding!.fill(0);
+    }
+  }
+
+  /**
+   * Rotation: fresh photo(s) that authenticate against the old token (at its own level) are
+   * enrolled into a new, unrelated token (new salt, token id and key; the current deployment key;
+   * optionally a new password), and the old token is revoked in the same transaction, so exactly
+   * one of two concurrent rotations succeeds.
+   */
+  async rotate(
+    principal: ClientPrincipal,
+    tokenText: string,
+    images: Buffer[],
+    input: { password: string; scope: string; newPassword?: string; accuracy?: number; expiresAt: Date | null },
+  ): Promise<{ outcome: AuthOutcome; token?: string; tokenId?: string }> {
+    const t = this.parse(tokenText);
+    const refused = await this.precheck(principal, t);
+    if (refused) return { outcome: refusal(t, refused, t.header.accuracy) };
+    const e = await this.enrolmentEmbeddings(images);
+    try {
+      const outcome = await this.open(t, e.each[0], { password: input.password, scope: input.scope, accuracy: t.header.accuracy });
+      if (!outcome.authenticated) return { outcome };
+      const gen = await this.mint(principal, e.mean, {
+        password: input.newPassword ?? input.password,
+        scope: input.scope,
+        accuracy: input.accuracy ?? t.header.accuracy,
+        expiresAt: input.expiresAt,
+      });
+      const newId = Buffer.from(gen.header.tokenId);
+      const replaced = await this.ds.transaction(async (m) => {
+        const u = await m
+          .createQueryBuilder()
+          .update(IdentityTokenEntity)
+          .set({ revokedAt: () => 'now()', revokedBy: principal.clientId, replacedBy: newId })
+          .where('token_id = :id AND revoked_at IS NULL', { id: outcome.tokenId })
+          .execute();
+        if (u.affected !== 1) return false;
+        await m.getRepository(IdentityTokenEntity).insert(this.issuanceRow(principal, newId, input.expiresAt));
+        return true;
+      });
+      // lost a race with another rotation or a revocation: the new token was never recorded nor returned
+      if (!replaced) return { outcome: refusal(t, 'revoked', t.header.accuracy) };
+      return { outcome, token: gen.token, tokenId: gen.tokenId };
+    } finally {
+      e.mean.fill(0);
+      e.each.forEach((x) => x.fill(0));
+    }
   }
 
   /** NIST SP 800-63B-style lockout: after N consecutive failures, locked for a doubling period. */
@@ -218,6 +308,91 @@ export class IdentityTokenService {
     }
     return { tokenId: id.toString('hex'), revokedAt: row.revokedAt };
   }
+  /** Stable id of this deployment as a status-list issuer (generated once, shared by replicas). */
+  private async deploymentId(): Promise<string> {
+    await this.ds.query(
+      `INSERT INTO server_secrets (name, value, created_at) VALUES ('deployment_id', $1, now()) ON CONFLICT (name) DO NOTHING`,
+      [randomBytes(16)],
+    );
+    const rows: { value: Buffer }[] = await this.ds.query(`SELECT value FROM server_secrets WHERE name = 'deployment_id'`);
+    return rows[0].value.toString('hex');
+  }
+
+  /** This deployment's revoked, unexpired tokens as a signed status list (see docs/token-format.md). */
+  async exportStatusList(): Promise<{ document: string; entries: number }> {
+    const rows: { token_id: Buffer; revoked_at: Date }[] = await this.ds.query(
+      `SELECT token_id, revoked_at FROM identity_tokens
+        WHERE revoked_at IS NOT NULL AND (expires_at IS NULL OR expires_at > now())
+        ORDER BY revoked_at, token_id`,
+    );
+    const revoked = rows.map((r) => ({ tokenId: r.token_id.toString('hex'), revokedAt: r.revoked_at }));
+    const document = signStatusList({ issuer: await this.deploymentId(), issuedAt: new Date(), revoked }, this.peppers.current);
+    return { document, entries: revoked.length };
+  }
+
+  /**
+   * Imports another deployment's status list: it must be signed under a deployment key held here
+   * and newer than the last list imported from that issuer (no rollback); it replaces that list.
+   */
+  async importStatusList(doc: unknown): Promise<{ issuer: string; issuedAt: Date; entries: number; replaced: number }> {
+    let list;
+    try {
+      list = verifyStatusList(doc, this.peppers.all);
+    } catch (err) {
+      if (err instanceof StatusListError) throw badRequest(`status list refused: ${err.message}`, 'invalid_status_list');
+      throw err;
+    }
+    if (list.issuer === (await this.deploymentId()))
+      throw badRequest("status list refused: it is this deployment's own list", 'invalid_status_list');
+    return this.ds.transaction(async (m) => {
+      const prev: { issued_at: Date; entries: number }[] = await m.query(
+        `SELECT issued_at, entries FROM status_list_sources WHERE issuer = $1 FOR UPDATE`,
+        [list.issuer],
+      );
+      if (prev.length && prev[0].issued_at.getTime() >= list.issuedAt.getTime()) {
+        throw new ApiError(
+          409,
+          `status list refused: a list from this issuer issued at ${prev[0].issued_at.toISOString()} is already imported (lists must be newer)`,
+          'stale_status_list',
+        );
+      }
+      await m.query(
+        `INSERT INTO status_list_sources (issuer, key_id, issued_at, imported_at, entries) VALUES ($1, $2, $3, now(), $4)
+         ON CONFLICT (issuer) DO UPDATE SET key_id = $2, issued_at = $3, imported_at = now(), entries = $4`,
+        [list.issuer, list.keyId, list.issuedAt, list.revoked.length],
+      );
+      await m.query(`DELETE FROM imported_revocations WHERE issuer = $1`, [list.issuer]);
+      if (list.revoked.length) {
+        await m.query(
+          `INSERT INTO imported_revocations (issuer, token_id, revoked_at)
+           SELECT $1, decode(id, 'hex'), at FROM unnest($2::text[], $3::timestamptz[]) AS u(id, at)
+           ON CONFLICT DO NOTHING`,
+          [list.issuer, list.revoked.map((e) => e.tokenId), list.revoked.map((e) => e.revokedAt)],
+        );
+      }
+      return { issuer: list.issuer, issuedAt: list.issuedAt, entries: list.revoked.length, replaced: prev[0]?.entries ?? 0 };
+    });
+  }
+
+  async statusListSources(): Promise<{ issuer: string; key_id: string; issued_at: Date; imported_at: Date; entries: number }[]> {
+    return this.ds.query(`SELECT issuer, key_id, issued_at, imported_at, entries FROM status_list_sources ORDER BY issuer`);
+  }
 }
 
 const round4 = (v: number): number => Math.round(v * 10000) / 10000;
+
+interface MintInput {
+  password: string;
+  scope: string;
+  accuracy: number;
+  expiresAt: Date | null;
+}
+
+const refusal = (t: IdentityToken, reason: FailureReason, accuracy: number): AuthOutcome => ({
+  authenticated: false,
+  reason,
+  score: null,
+  threshold: accuracyLevel(accuracy).threshold,
+  accuracy,
+  tokenId: Buffer.from(t.header.tokenId),
+});

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Pepper } from '@facenition/tokenisation';
+import { PepperRing, type Pepper } from '@facenition/tokenisation';
 import type { AppConfig } from '../config';
 
 function parseKey(text: string, origin: string): Buffer {
@@ -20,7 +20,7 @@ export function pepperFromKey(key: Buffer): Pepper {
  * FACENITION_PEPPER_FILE; in embedded mode (no DATABASE_URL) generated once into the data
  * directory. With a PostgreSQL server it must be configured, so every replica holds the same key.
  */
-export function resolvePepper(config: AppConfig): { pepper: Pepper; origin: string; generated: boolean } {
+function resolveCurrent(config: AppConfig): { pepper: Pepper; origin: string; generated: boolean } {
   if (config.pepper)
     return { pepper: pepperFromKey(parseKey(config.pepper, 'FACENITION_PEPPER')), origin: 'FACENITION_PEPPER', generated: false };
   if (config.pepperFile) {
@@ -41,4 +41,18 @@ export function resolvePepper(config: AppConfig): { pepper: Pepper; origin: stri
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   return { pepper: pepperFromKey(parseKey(readFileSync(file, 'utf8'), file)), origin: file, generated: true };
+}
+
+/**
+ * The current deployment key plus the retired ones listed in FACENITION_PEPPER_PREVIOUS_FILES:
+ * new tokens use the current key; tokens issued under a retired key keep verifying (and /rotate
+ * moves them to the current key).
+ */
+export function resolvePepperRing(config: AppConfig): { ring: PepperRing; origin: string; generated: boolean } {
+  const current = resolveCurrent(config);
+  const previous = config.pepperPreviousFiles.map((file) => {
+    if (!existsSync(file)) throw new Error(`FACENITION_PEPPER_PREVIOUS_FILES: ${file} does not exist`);
+    return pepperFromKey(parseKey(readFileSync(file, 'utf8'), file));
+  });
+  return { ring: new PepperRing(current.pepper, previous), origin: current.origin, generated: current.generated };
 }
