@@ -18,13 +18,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/face/**/*.ts', 'libs/tokenisation/**/*.ts', 'libs/worker/**/*.ts'],
+    files: ['libs/face/**/*.ts', 'libs/tokenisation/**/*.ts', 'libs/worker/**/*.ts', 'libs/license/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'express', 'pg', 'multer'], message: 'libs/face, libs/tokenisation and libs/worker are framework-free' },
+            { group: ['@nestjs/*', 'typeorm', 'express', 'pg', 'multer'], message: 'libs/face, libs/tokenisation, libs/worker and libs/license are framework-free' },
             { group: ['../../*'], message: 'no relative imports that climb out of a lib' },
           ],
         },

@@ -143,7 +143,7 @@ describe('token lifecycle: /rotate, status lists, deployment-key rotation (real 
     expect(ids).not.toContain(kept.token_id);
     expect(exported.entries).toBe(ids.length);
 
-    const imp = (p: unknown) => request(b.app.getHttpServer()).post('/admin/status-list/import').set('X-Auth-Token', ADMIN).send(p);
+    const imp = (p: object) => request(b.app.getHttpServer()).post('/admin/status-list/import').set('X-Auth-Token', ADMIN).send(p);
     const tampered = {
       ...list,
       payload: Buffer.from(JSON.stringify({ ...payload, revoked: [] })).toString('base64url'),

@@ -1,13 +1,15 @@
 /**
  * Identity-token evaluation (ISO/IEC 24745 / 30136 style) on LFW:
- *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 200000] [--per-person 25]
+ *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 1000000] [--per-person 25] [--threads N] [--link-pairs 2000|0]
  * - genuine pairs identity-balanced (at most --per-person pairs per person), each: enrol image A, verify image B
  * - impostor trials in the stolen-secret setting (right password and scope, another person's face)
  * - per accuracy level: FNMR / FMR of the protected scheme next to unprotected cosine on the same pairs
+ * - token-level calibration: score thresholds for FMR targets from the impostor trials (2-fold check by enrolled person)
+ * - the standard pairs.txt (10 folds) enrolled and verified as tokens, next to unprotected cosine
  * - key-recovery-only FMR, two-photo enrolment, unlinkability D<->sys (--link-pairs, --bins), timings (KDF separately), token size
  * Embeddings stay in memory; nothing is written to disk.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ACCURACY_LEVELS, cosineSimilarity } from '@facenition/face';
@@ -25,7 +27,44 @@ import {
   type DerivedKeys,
   type TokenHeader,
 } from '@facenition/tokenisation';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { arg, mapLimit, median, percentile, rng, startPool } from './common';
+import type { TrialEnrolment, TrialWorkerData } from './token-trials.worker';
+
+/** Impostor trials on worker threads: [token index, probe index] pairs -> score (NaN = key not recovered). */
+async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: number): Promise<Float64Array> {
+  const file = join(__dirname, 'token-trials.worker.ts');
+  const boot = `require('ts-node').register({ transpileOnly: true }); require('tsconfig-paths/register'); require(${JSON.stringify(file)});`;
+  const workers = Array.from({ length: threads }, () => new Worker(boot, { eval: true, workerData: data }));
+  const n = trials.length / 2;
+  const out = new Float64Array(n);
+  const chunk = 2000;
+  let next = 0;
+  let done = 0;
+  const t0 = Date.now();
+  await Promise.all(
+    workers.map(async (w) => {
+      while (next < n) {
+        const from = next;
+        next = Math.min(n, next + chunk);
+        const part = trials.slice(2 * from, 2 * next);
+        const res = await new Promise<Float64Array>((ok, fail) => {
+          w.once('message', ok);
+          w.once('error', fail);
+          w.postMessage(part);
+        });
+        w.removeAllListeners('error');
+        out.set(res, from);
+        done += res.length;
+        process.stderr.write(`\r  impostor trials ${done}/${n} (${((Date.now() - t0) / 1000).toFixed(0)} s, ${threads} threads)`);
+      }
+    }),
+  );
+  process.stderr.write('\n');
+  await Promise.all(workers.map((w) => w.terminate()));
+  return out;
+}
 
 interface Enrolled {
   keys: DerivedKeys;
@@ -83,7 +122,19 @@ async function main(): Promise<void> {
     }
     pairs.push(...all.slice(0, perPerson));
   }
-  const files = [...new Set(pairs.flat())];
+  // the standard View-2 pairs.txt (10 folds of 300 same + 300 different), read here so its images are embedded too
+  const pairLines = readFileSync(join(data, 'pairs.txt'), 'utf8').trim().split('\n');
+  const [nFolds, perFold] = pairLines[0].split(/\s+/).map(Number);
+  const lfwFile = (name: string, n: string) => join(data, 'images', name, `${name}_${n.padStart(4, '0')}.jpg`);
+  const std: { a: string; b: string; same: boolean; fold: number }[] = [];
+  for (let f = 0, li = 1; f < nFolds; f++) {
+    for (let k = 0; k < 2 * perFold; k++) {
+      const q = pairLines[li++].split('\t');
+      const same = q.length === 3;
+      std.push({ a: lfwFile(q[0], q[1]), b: same ? lfwFile(q[0], q[2]) : lfwFile(q[2], q[3]), same, fold: f });
+    }
+  }
+  const files = [...new Set([...pairs.flat(), ...std.flatMap((x) => [x.a, x.b])])];
   const personOf = (f: string) => f.split('/').slice(-2, -1)[0];
   console.log(
     `identity-balanced genuine pairs: ${pairs.length} over ${multi.length} people (<= ${perPerson} each), ${files.length} images`,
@@ -116,8 +167,12 @@ async function main(): Promise<void> {
     genuine.push({ cos: cosineSimilarity(emb.get(a)!, emb.get(b)!), recovered: !!o.key, score: o.score ?? -1 });
   }
   console.log(`genuine trials done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  const imp: { cos: number; recovered: boolean; score: number }[] = [];
-  const t1 = Date.now();
+  // impostor trials (stolen-secret: right password and scope, another person's face), on worker threads
+  const probeFiles = [...new Set(usable.flat())];
+  const probeIndex = new Map(probeFiles.map((f, i) => [f, i]));
+  const flat = new Float32Array(probeFiles.length * 512);
+  probeFiles.forEach((f, i) => flat.set(emb.get(f)!, i * 512));
+  const trials = new Int32Array(2 * nImp);
   for (let k = 0; k < nImp; k++) {
     const i = Math.floor(rand() * usable.length);
     const j = Math.floor(rand() * usable.length);
@@ -126,12 +181,31 @@ async function main(): Promise<void> {
       k--;
       continue;
     }
-    const probe = emb.get(probeFile)!;
-    const o = tryOpen(enrolled[i], probe);
-    imp.push({ cos: cosineSimilarity(emb.get(usable[i][0])!, probe), recovered: !!o.key, score: o.score ?? -1 });
-    if (k % 20000 === 0) process.stderr.write(`\r  impostor trials ${k}/${nImp} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+    trials[2 * k] = i;
+    trials[2 * k + 1] = probeIndex.get(probeFile)!;
   }
-  process.stderr.write('\n');
+  const threads = Number(arg('threads', String(availableParallelism())));
+  const t1 = Date.now();
+  const scores = nImp
+    ? await runTrials(
+        {
+          enrolled: enrolled.map((e): TrialEnrolment => ({ ...e.keys, header: e.header, helper: e.helper, tag: e.tag })),
+          embeddings: flat,
+          dim: 512,
+        },
+        trials,
+        threads,
+      )
+    : new Float64Array(0);
+  const imp: { cos: number; recovered: boolean; score: number; fold: number }[] = [];
+  const foldOf = (f: string) => createHash('sha256').update(personOf(f)).digest()[0] & 1;
+  for (let k = 0; k < nImp; k++) {
+    const a = usable[trials[2 * k]][0];
+    const probe = flat.subarray(trials[2 * k + 1] * 512, (trials[2 * k + 1] + 1) * 512);
+    const recovered = !Number.isNaN(scores[k]);
+    imp.push({ cos: cosineSimilarity(emb.get(a)!, probe), recovered, score: recovered ? scores[k] : -1, fold: foldOf(a) });
+  }
+  console.log(`impostor trials: ${imp.length} in ${((Date.now() - t1) / 1000).toFixed(0)} s on ${threads} threads`);
 
   const fnmr = (set: typeof genuine, pass: (x: (typeof genuine)[number]) => boolean) => set.filter((x) => !pass(x)).length / set.length;
   const fmrCount = (pass: (x: (typeof genuine)[number]) => boolean) => imp.filter(pass).length;
@@ -167,6 +241,87 @@ async function main(): Promise<void> {
       [...diff].sort((a, b) => a - b),
       95,
     ).toFixed(4)}`,
+  );
+
+
+  // ---- token-level calibration on the stolen-secret impostor trials
+  if (imp.length) {
+    type Trial = (typeof imp)[number];
+    /** smallest 4-decimal threshold t with #{impostor score >= t} <= target * trials (key not recovered = never accepted) */
+    const calibrate = (set: Trial[], target: number) => {
+      const sc = set
+        .filter((x) => x.recovered)
+        .map((x) => x.score)
+        .sort((a, b) => b - a);
+      const allowed = Math.floor(target * set.length);
+      return allowed < sc.length ? Math.ceil((sc[allowed] + 1e-9) * 1e4) / 1e4 : null;
+    };
+    const fmrAt = (set: Trial[], t: number) => set.filter((x) => x.recovered && x.score >= t).length;
+    const folds = [imp.filter((x) => x.fold === 0), imp.filter((x) => x.fold === 1)];
+    console.log(
+      `\n## Token accuracy levels calibrated on ${imp.length} stolen-secret impostor trials (levels with fewer than 10 expected false matches keep the face threshold)`,
+    );
+    console.log('  level  target   face thr  token thr  FMR at token thr (count)  FNMR at token thr  2-fold check: FMR on the other half');
+    const table: string[] = [];
+    for (const l of ACCURACY_LEVELS) {
+      const enough = l.targetFmr * imp.length >= 10;
+      const cal = enough ? calibrate(imp, l.targetFmr) : null;
+      // a threshold is never set below the lowest score a recovered key can plausibly carry: key recovery alone already meets the target
+      const t = cal ?? l.threshold;
+      const c = fmrAt(imp, t);
+      const fn = genuine.filter((x) => !(x.recovered && x.score >= t)).length / genuine.length;
+      let check = '-';
+      if (enough) {
+        const c01 = calibrate(folds[0], l.targetFmr);
+        const c10 = calibrate(folds[1], l.targetFmr);
+        const on = (cc: number | null, set: Trial[]) => (cc === null ? 'n/a' : (fmrAt(set, cc) / set.length).toExponential(2));
+        check = `${on(c01, folds[1])} / ${on(c10, folds[0])}`;
+      }
+      console.log(
+        `  ${l.level}      ${l.targetFmr.toExponential(0)}   ${l.threshold.toFixed(4)}    ${t.toFixed(4)}${cal === null ? '*' : ' '}    ${(c / imp.length).toExponential(2)} (${c})`.padEnd(
+          70,
+        ) + `${(100 * fn).toFixed(2)}%`.padEnd(19) + check,
+      );
+      table.push(
+        `  { level: ${l.level}, threshold: ${t.toFixed(4)}, targetFmr: ${l.targetFmr}, measuredFmr: ${(c / imp.length).toExponential(2)}, impostorTrials: ${imp.length}, source: '${cal === null ? 'face' : 'tokens'}' },`,
+      );
+    }
+    console.log('  (* = face threshold kept)\n  for libs/tokenisation/src/levels.ts:\n' + table.join('\n'));
+  }
+
+  // ---- the standard pairs.txt, as tokens: enrol the first image, verify the second
+  const stdRes: { cos: number; score: number; same: boolean; fold: number }[] = [];
+  for (const x of std) {
+    const ea = emb.get(x.a);
+    const eb = emb.get(x.b);
+    if (!ea || !eb) continue;
+    const o = tryOpen(await enrol(ea, 'right password', 'bench/scope'), eb);
+    stdRes.push({ cos: cosineSimilarity(ea, eb), score: o.key ? o.score! : -1, same: x.same, fold: x.fold });
+  }
+  const tenFold = (val: (x: (typeof stdRes)[number]) => number) => {
+    const accs: number[] = [];
+    for (let f = 0; f < nFolds; f++) {
+      const train = stdRes.filter((x) => x.fold !== f);
+      const test = stdRes.filter((x) => x.fold === f);
+      let best = { t: 0, acc: -1 };
+      for (const t of [...new Set(train.map(val))]) {
+        const acc = train.filter((x) => val(x) >= t === x.same).length;
+        if (acc > best.acc) best = { t, acc };
+      }
+      accs.push(test.filter((x) => val(x) >= best.t === x.same).length / test.length);
+    }
+    const m = accs.reduce((a, b) => a + b, 0) / accs.length;
+    const sd = Math.sqrt(accs.reduce((a, b) => a + (b - m) ** 2, 0) / (accs.length - 1));
+    return `${(100 * m).toFixed(2)}% ± ${(100 * sd).toFixed(2)}`;
+  };
+  const l4 = ACCURACY_LEVELS[3].threshold;
+  const sameN = stdRes.filter((x) => x.same).length;
+  const diffN = stdRes.length - sameN;
+  console.log(`\n## pairs.txt (${stdRes.length} of ${std.length} pairs with faces; ${nFolds} folds), enrolled and verified as tokens`);
+  console.log(`  10-fold accuracy: protected ${tenFold((x) => x.score)}   unprotected cosine ${tenFold((x) => x.cos)}`);
+  console.log(
+    `  at level 4 (${l4}): FNMR protected ${((100 * stdRes.filter((x) => x.same && x.score < l4).length) / sameN).toFixed(2)}% vs cosine ${((100 * stdRes.filter((x) => x.same && x.cos < l4).length) / sameN).toFixed(2)}%; ` +
+      `false matches protected ${stdRes.filter((x) => !x.same && x.score >= l4).length} / ${diffN} vs cosine ${stdRes.filter((x) => !x.same && x.cos >= l4).length} / ${diffN}`,
   );
 
   // timings
@@ -277,7 +432,7 @@ async function main(): Promise<void> {
   console.log(
     `\n## Unlinkability D<->sys (${nBins} histogram bins; ${nLink} mated pairs: the two photos of a genuine pair; ${nLink} non-mated pairs: different people; score = helper-bit agreement)`,
   );
-  for (const [name, secretsOf] of settings) {
+  for (const [name, secretsOf] of nLink > 0 ? settings : []) {
     const mated: number[] = [];
     const non: number[] = [];
     const non2: number[] = [];

@@ -48,7 +48,7 @@ export interface TestApp {
 }
 
 /** The real application on the real models, with a temporary data dir and small limits. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { licenseKeys?: readonly string[] } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'facenition-it-'));
   const db = await testDatabase();
   const config = loadConfig({
@@ -65,7 +65,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const logger = new CapturingLogger();
-  const { app, pool } = await createApp(config, { logger });
+  let created0;
+  try {
+    created0 = await createApp(config, { logger, licenseKeys: opts.licenseKeys });
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+  const { app, pool } = created0;
   await app.init();
   await pool.start();
   const created = await app.get(ClientsService).create({ name: 'integration tests', environment: 'production', plan: 'enterprise' });

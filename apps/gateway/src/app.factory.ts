@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { FacePool } from '@facenition/face';
+import { loadLicenseFile, VENDOR_PUBLIC_KEYS } from '@facenition/license';
 import { AppModule } from './app.module';
 import { resolveAdminToken, type AdminTokenSource } from './common/admin-token';
 import type { AppConfig } from './config';
@@ -18,11 +19,13 @@ export interface CreatedApp {
 /** Builds the Nest application (not yet listening, face workers not yet started). */
 export async function createApp(
   config: AppConfig,
-  opts: { logger?: false | LoggerService; adminToken?: string } = {},
+  opts: { logger?: false | LoggerService; adminToken?: string; licenseKeys?: readonly string[] } = {},
 ): Promise<CreatedApp> {
+  // a tampered, wrongly signed, malformed or missing licence file stops the start here, before the database or models
+  const license = config.licenseFile ? loadLicenseFile(config.licenseFile, opts.licenseKeys ?? VENDOR_PUBLIC_KEYS) : undefined;
   const source = opts.adminToken ? undefined : resolveAdminToken(config);
   const adminToken = opts.adminToken ?? source!.token;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken, license), {
     bodyParser: false,
     abortOnError: false,
     logger: opts.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),

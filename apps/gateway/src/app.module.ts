@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@facenition/audit';
 import { ClientsModule } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
+import type { License } from '@facenition/license';
 import type { Pepper } from '@facenition/tokenisation';
 import { AuditController } from './audit/audit.controller';
 import { RetentionService } from './audit/retention.service';
@@ -19,13 +20,16 @@ import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
 import { HealthController } from './health/health.controller';
+import { LicenseController } from './license/license.controller';
+import { LICENSE, LicenseService } from './license/license.service';
+import { MetricsService } from './metrics/metrics.service';
 import { IdentityTokenController } from './tokens/identity-token.controller';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
 import { resolvePepperRing } from './tokens/pepper';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig, adminToken: string): DynamicModule {
+  static forRoot(config: AppConfig, adminToken: string, license?: License): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -37,7 +41,7 @@ export class AppModule implements NestModule {
         }),
         AuditModule,
       ],
-      controllers: [HealthController, FaceController, ClientsController, AuditController, IdentityTokenController],
+      controllers: [HealthController, FaceController, ClientsController, AuditController, IdentityTokenController, LicenseController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: adminToken },
@@ -54,6 +58,9 @@ export class AppModule implements NestModule {
               detect: { scoreThreshold: 0.65, nmsIou: 0.4, minFaceSize: config.minFaceSize },
             }),
         },
+        MetricsService,
+        { provide: LICENSE, useValue: license },
+        LicenseService,
         FaceService,
         {
           provide: PEPPER,

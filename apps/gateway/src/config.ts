@@ -53,6 +53,10 @@ const schema = z.object({
   FACENITION_LIVENESS_GATE: z.enum(['on', 'off']).default('on'),
   FACENITION_LIVENESS_GATE_THRESHOLD: num(0.1, 0, 1),
   FACENITION_ENROL_MIN_COMPONENT: int(30, 0, 100),
+  FACENITION_LICENSE_FILE: z.string().min(1).optional(),
+  FACENITION_LICENSE_GRACE_DAYS: int(30, 0, 365),
+  FACENITION_METRICS_PORT: int(9464, 0, 65535),
+  FACENITION_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 const databaseUrl = z
@@ -98,6 +102,12 @@ export interface AppConfig {
   livenessGate: boolean;
   livenessGateThreshold: number;
   enrolMinComponent: number;
+  /** Signed licence file; unset = developer edition (1,000 calls per month). */
+  licenseFile?: string;
+  licenseGraceDays: number;
+  /** Prometheus /metrics on its own port (0 = off). */
+  metricsPort: number;
+  metricsHost: string;
 }
 
 export class ConfigError extends Error {}
@@ -153,6 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     livenessGate: e.FACENITION_LIVENESS_GATE === 'on',
     livenessGateThreshold: e.FACENITION_LIVENESS_GATE_THRESHOLD,
     enrolMinComponent: e.FACENITION_ENROL_MIN_COMPONENT,
+    licenseFile: e.FACENITION_LICENSE_FILE,
+    licenseGraceDays: e.FACENITION_LICENSE_GRACE_DAYS,
+    metricsPort: e.FACENITION_METRICS_PORT,
+    metricsHost: e.FACENITION_METRICS_HOST,
   };
 }
 

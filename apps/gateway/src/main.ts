@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { loadVerifiedModels, MODEL_NAMES } from '@facenition/face';
 import { createApp } from './app.factory';
 import { loadConfig } from './config';
+import { MetricsService, startMetricsServer } from './metrics/metrics.service';
 
 async function bootstrap(): Promise<void> {
   const log = new Logger('Bootstrap');
@@ -13,6 +15,11 @@ async function bootstrap(): Promise<void> {
   const { app, pool } = await createApp(config);
   await app.listen(config.port, config.host);
   log.log(`Facenition listening on http://${config.host}:${config.port}${config.basePath}`);
+  if (config.metricsPort) {
+    const m = await startMetricsServer(app.get(MetricsService), config.metricsPort, config.metricsHost);
+    (app.getHttpServer() as Server).once('close', () => m.server.close());
+    log.log(`Prometheus metrics on http://${config.metricsHost}:${m.port}/metrics`);
+  }
   const t = Date.now();
   await pool.start();
   log.log(`${config.workers} face worker(s) ready in ${Date.now() - t} ms`);

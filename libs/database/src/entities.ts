@@ -110,7 +110,15 @@ export class ImportedRevocationEntity {
   @Column('timestamptz', { name: 'revoked_at' }) revokedAt!: Date;
 }
 
+/** Metered calls of the whole deployment in one month (YYYY-MM, UTC), for the licence's limit. */
+@Entity('license_usage')
+export class LicenseUsageEntity {
+  @PrimaryColumn('text') month!: string;
+  @Column('bigint') calls!: string;
+}
+
 export const ENTITIES = [
+  LicenseUsageEntity,
   StatusListSourceEntity,
   ImportedRevocationEntity,
   IdentityTokenEntity,

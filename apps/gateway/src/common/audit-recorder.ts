@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@facenition/audit';
 import type { Request } from 'express';
+import { MetricsService } from '../metrics/metrics.service';
 import { context, sourceAddress } from './request-context';
 
 /** Decision fields read from a response body; never the body itself. */
@@ -33,7 +34,10 @@ export const isAudited = (req: Request): boolean => !req.path.startsWith('/healt
 export class AuditRecorder {
   private readonly logger = new Logger('Audit');
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async record(req: Request, status: number, errorCode: string | null, body: unknown): Promise<void> {
     if (!isAudited(req)) return;
@@ -41,6 +45,7 @@ export class AuditRecorder {
     if (ctx.audited) return;
     ctx.audited = true;
     const d = status < 400 ? decisionOf(body) : { decision: null, score: null, threshold: null, accuracy: null };
+    if (d.decision) this.metrics.decisions.inc({ endpoint: endpointOf(req), result: d.decision });
     const latencyMs = Math.round(Number(process.hrtime.bigint() - ctx.startedAt) / 1e3) / 1e3;
     try {
       await this.audit.append({

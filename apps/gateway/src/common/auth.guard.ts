@@ -1,9 +1,11 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthRateLimiter, ClientAuthError, ClientsService, QuotaService } from '@facenition/clients';
+import { AuthRateLimiter, ClientAuthError, ClientsService, QuotaExceededError, QuotaService } from '@facenition/clients';
 import type { Request, Response } from 'express';
 import { tokenMatches } from './admin-token';
 import { ApiError } from './api-error';
+import { LicenseService } from '../license/license.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { ACCESS, UNMETERED, type Access } from './public.decorator';
 import { context, sourceAddress } from './request-context';
 
@@ -32,6 +34,8 @@ export class AuthGuard implements CanActivate {
     private readonly clients: ClientsService,
     private readonly quota: QuotaService,
     private readonly limiter: AuthRateLimiter,
+    private readonly license: LicenseService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async canActivate(ec: ExecutionContext): Promise<boolean> {
@@ -64,7 +68,15 @@ export class AuthGuard implements CanActivate {
       throw err;
     }
     if (this.reflector.getAllAndOverride<boolean | undefined>(UNMETERED, [ec.getHandler(), ec.getClass()])) return true;
-    ctx.quota = await this.quota.consume(ctx.principal.clientId, ctx.principal.plan);
+    // the licence's deployment-wide monthly limit first, then the client's own plan quota
+    await this.license.consumeCall();
+    try {
+      ctx.quota = await this.quota.consume(ctx.principal.clientId, ctx.principal.plan);
+    } catch (err) {
+      if (err instanceof QuotaExceededError) this.metrics.quotaRefused.inc({ limit: 'client_plan' });
+      throw err;
+    }
+    this.metrics.quotaCalls.inc({ plan: ctx.principal.plan });
     if (ctx.quota.limit !== null) {
       res.setHeader('X-Quota-Limit', String(ctx.quota.limit));
       res.setHeader('X-Quota-Remaining', String(ctx.quota.remaining));

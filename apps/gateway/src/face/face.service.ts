@@ -10,6 +10,7 @@ import {
   type FaceSummary,
 } from '@facenition/face';
 import { FACE_POOL } from './face.tokens';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface FaceView {
   box: FaceSummary['box'];
@@ -42,6 +43,7 @@ export class FaceService implements OnModuleDestroy {
   constructor(
     @Inject(FACE_POOL) private readonly pool: FacePool,
     @Inject('LIVENESS_THRESHOLD') private readonly livenessThreshold: number,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -54,6 +56,7 @@ export class FaceService implements OnModuleDestroy {
     let result: AnalyzeResult;
     try {
       result = await this.pool.analyze(bytes, req);
+      this.metrics.observeInference(result.timings);
     } catch (err) {
       if (err instanceof InvalidImageError) throw new InvalidImageError(`'${field}': ${err.message}`, err.code);
       throw err;

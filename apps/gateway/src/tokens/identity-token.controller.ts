@@ -210,11 +210,12 @@ export class IdentityTokenController {
     summary: "Import another deployment's signed status list (admin); its tokens are then refused here with reason revoked",
     description:
       'Body: the status list document (or { "status_list": document }). It must be signed under a deployment key this deployment holds and ' +
-      'be newer than the last list imported from the same issuer (409 otherwise); it replaces that issuer\'s previous list.',
+      "be newer than the last list imported from the same issuer (409 otherwise); it replaces that issuer's previous list.",
   })
   async importStatusList(@Req() req: Request) {
     const body: unknown = req.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('send the status list as a JSON object', 'invalid_field');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('send the status list as a JSON object', 'invalid_field');
     const doc: unknown = 'status_list' in body ? body.status_list : body;
     const r = await this.tokens.importStatusList(doc);
     return { ok: true, issuer: r.issuer, issued_at: r.issuedAt.toISOString(), entries: r.entries, replaced_entries: r.replaced };

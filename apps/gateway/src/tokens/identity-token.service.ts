@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { ApiError, badRequest } from '../common/api-error';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { FaceService } from '../face/face.service';
+import { LicenseService } from '../license/license.service';
 
 export const PEPPER = Symbol('PEPPER');
 
@@ -50,6 +51,7 @@ export class IdentityTokenService {
     @Inject(PEPPER) private readonly peppers: PepperRing,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly license: LicenseService,
   ) {}
 
   private livenessGate(r: AnalyzeResult, field: string): void {
@@ -140,6 +142,7 @@ export class IdentityTokenService {
     images: Buffer[],
     input: MintInput,
   ): Promise<{ token: string; tokenId: string; expiresAt: Date | null; quality: number[] }> {
+    this.license.assertEnrolment();
     const e = await this.enrolmentEmbeddings(images);
     let gen;
     try {
@@ -214,7 +217,14 @@ export class IdentityTokenService {
     v.key?.fill(0);
     await this.recordFailure(tokenId);
     // the score is revealed only when the key was recovered (then it is below the threshold)
-    return { authenticated: false, reason: 'no_match', score: v.keyRecovered ? round4(v.score!) : null, threshold, accuracy: input.accuracy, tokenId };
+    return {
+      authenticated: false,
+      reason: 'no_match',
+      score: v.keyRecovered ? round4(v.score!) : null,
+      threshold,
+      accuracy: input.accuracy,
+      tokenId,
+    };
   }
 
   async authenticate(
@@ -248,6 +258,7 @@ export class IdentityTokenService {
     images: Buffer[],
     input: { password: string; scope: string; newPassword?: string; accuracy?: number; expiresAt: Date | null },
   ): Promise<{ outcome: AuthOutcome; token?: string; tokenId?: string }> {
+    this.license.assertEnrolment();
     const t = this.parse(tokenText);
     const refused = await this.precheck(principal, t);
     if (refused) return { outcome: refusal(t, refused, t.header.accuracy) };

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DATA_SOURCE } from '@facenition/database';
+import { evaluateLicense, type License, type LicenseState } from '@facenition/license';
+import type { DataSource } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** The verified licence (undefined = none), loaded by createApp before anything else starts. */
+export const LICENSE = Symbol('LICENSE');
+
+const month = (d = new Date()) => d.toISOString().slice(0, 7);
+
+/**
+ * The offline licence: verified once at start (a tampered, wrongly signed or malformed file stops
+ * the server), evaluated on every use, so a running server moves into grace and expiry on time.
+ * No licence = developer edition. Expired past grace: new enrolments refused, verification kept.
+ */
+@Injectable()
+export class LicenseService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('License');
+  private timer?: NodeJS.Timeout;
+  private lastWarnings = '';
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LICENSE) private readonly license: License | undefined,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  state(now = new Date()): LicenseState {
+    const s = evaluateLicense(this.license, now, { graceDays: this.config.licenseGraceDays });
+    this.metrics.licenseInfo.reset();
+    this.metrics.licenseInfo.set({ edition: s.edition, status: s.status }, 1);
+    if (s.not_after) this.metrics.licenseExpiry.set(Date.parse(s.not_after) / 1000);
+    if (s.limits.calls_per_month !== undefined) this.metrics.licenseCallLimit.set(s.limits.calls_per_month);
+    else this.metrics.licenseCallLimit.reset();
+    return s;
+  }
+
+  onModuleInit(): void {
+    const s = this.report(true);
+    if (this.license) {
+      this.logger.log(`licence ${s.license_id} for ${s.customer}: ${s.edition} edition, ${s.status}, valid until ${s.not_after}`);
+    } else {
+      this.logger.log(`no licence file (FACENITION_LICENSE_FILE): developer edition, ${s.limits.calls_per_month} calls per month`);
+    }
+    // re-checked every hour: warnings are repeated at least daily, and at once when they change
+    this.timer = setInterval(() => this.report(false), 3_600_000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private report(first: boolean): LicenseState {
+    const s = this.state();
+    const text = s.warnings.join(' | ');
+    const daily = new Date().getUTCHours() === 0;
+    if (s.warnings.length && (first || daily || text !== this.lastWarnings) && s.status !== 'none') {
+      for (const w of s.warnings) {
+        if (s.status === 'valid') this.logger.warn(w);
+        else this.logger.error(w);
+      }
+    }
+    this.lastWarnings = text;
+    return s;
+  }
+
+  /** Counts one metered call against the licence's monthly limit (deployment-wide); refuses past it. */
+  async consumeCall(): Promise<void> {
+    const limit = this.state().limits.calls_per_month;
+    if (limit === undefined) return;
+    const rows: { calls: string }[] = await this.ds.query(
+      `INSERT INTO license_usage (month, calls) VALUES ($1, 1)
+       ON CONFLICT (month) DO UPDATE SET calls = license_usage.calls + 1 WHERE license_usage.calls < $2
+       RETURNING calls`,
+      [month(), limit],
+    );
+    if (rows.length === 0) {
+      this.metrics.quotaRefused.inc({ limit: 'license' });
+      this.metrics.licenseCalls.set(limit);
+      throw new ApiError(
+        429,
+        `the licence's limit of ${limit} calls per month is used up (${this.state().edition} edition); it resets at the start of next month (UTC). Install an enterprise licence to lift it`,
+        'license_limit',
+      );
+    }
+    this.metrics.licenseCalls.set(Number(rows[0].calls));
+  }
+
+  /** New enrolments need a licence that is valid or in grace (or none: developer edition). */
+  assertEnrolment(): void {
+    const s = this.state();
+    if (s.enrolment) return;
+    throw new ApiError(
+      403,
+      `the licence expired on ${s.not_after} and its grace period ended on ${s.grace_ends_at}: new enrolments are refused until it is renewed (verification continues)`,
+      'license_expired',
+    );
+  }
+
+  async usage(): Promise<{ month: string; calls: number; limit: number | null }> {
+    const m = month();
+    const rows: { calls: string }[] = await this.ds.query(`SELECT calls FROM license_usage WHERE month = $1`, [m]);
+    return { month: m, calls: rows.length ? Number(rows[0].calls) : 0, limit: this.state().limits.calls_per_month ?? null };
+  }
+}

@@ -1,0 +1,445 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Ajv from 'ajv';
+import { isMap, isScalar, parse, parseAllDocuments, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
+import { checkTemplateBalance, scanActions, valuesPaths, yamlSkeleton } from './template-lint';
+
+const ROOT = join(__dirname, '..', '..');
+const CHART = join(ROOT, 'helm', 'facenition');
+
+type Values = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Values => typeof v === 'object' && v !== null && !Array.isArray(v);
+const read = (...parts: string[]) => readFileSync(join(CHART, ...parts), 'utf8');
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** Helm's coalescing of user values over chart defaults: maps merge, anything else replaces, null deletes. */
+function helmMerge(base: Values, over: Values): Values {
+  const out: Values = clone(base);
+  for (const [key, value] of Object.entries(over)) {
+    if (value === null) delete out[key];
+    else if (isObject(value) && isObject(out[key])) out[key] = helmMerge(out[key], value);
+    else out[key] = clone(value);
+  }
+  return out;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function hasPath(values: unknown, path: string[]): boolean {
+  let node = values;
+  for (const key of path) {
+    if (!isObject(node) || !(key in node)) return false;
+    node = node[key];
+  }
+  return true;
+}
+
+/** Leaf paths of a values tree (a leaf is anything but a non-empty map). */
+function leafPaths(values: Values, prefix: string[] = []): string[][] {
+  return Object.entries(values).flatMap(([key, value]) =>
+    isObject(value) && Object.keys(value).length > 0 ? leafPaths(value, [...prefix, key]) : [[...prefix, key]],
+  );
+}
+
+/** Helm reads values with a YAML 1.1 parser: unquoted on/off/yes/no are booleans there. */
+const parseValues = (text: string) => parse(text, { version: '1.1' }) as unknown;
+const defaults = parseValues(read('values.yaml')) as Values;
+const schema = JSON.parse(read('values.schema.json')) as Values;
+const ajv = new Ajv({ allErrors: true });
+const validate = ajv.compile(schema);
+
+function problems(values: unknown): string[] {
+  return validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
+
+const ciFiles = readdirSync(join(CHART, 'ci'))
+  .filter((f) => f.endsWith('-values.yaml'))
+  .sort();
+const ciValues = (file: string) => helmMerge(defaults, (parseValues(read('ci', file)) as Values | null) ?? {});
+
+const templateFiles = filesUnder(join(CHART, 'templates'))
+  .map((f) => relative(join(CHART, 'templates'), f))
+  .sort();
+const yamlTemplates = templateFiles.filter((f) => f.endsWith('.yaml'));
+const template = (name: string) => read('templates', name);
+
+/** Value at a dotted path of a parsed tree, or undefined. */
+const at = (tree: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), tree);
+
+interface EnvVar {
+  name: string;
+  value?: unknown;
+  valueFrom?: { secretKeyRef?: unknown };
+}
+interface Container {
+  image: string;
+  command?: string[];
+  securityContext: unknown;
+  ports: { name: string }[];
+  env: EnvVar[];
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+interface PodSpec {
+  automountServiceAccountToken?: boolean;
+  securityContext: unknown;
+  containers: Container[];
+  volumes: ({ name: string } & Values)[];
+}
+interface Deployment {
+  spec: { template: { spec: PodSpec } };
+}
+interface Pod {
+  metadata: { annotations: Record<string, string> };
+  spec: PodSpec;
+}
+interface NetworkPolicy {
+  spec: { policyTypes: string[]; egress: { ports?: { port: unknown }[] }[] };
+}
+
+describe('Chart.yaml', () => {
+  it('declares a v2 application chart whose appVersion matches the app', () => {
+    const chart = parse(read('Chart.yaml')) as Values;
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(chart).toMatchObject({ apiVersion: 'v2', name: 'facenition', version: '0.1.0', appVersion: '0.1.0', type: 'application' });
+    expect(chart.appVersion).toBe(pkg.version);
+  });
+
+  it('ships every file the chart layout calls for', () => {
+    const required = [
+      'Chart.yaml',
+      'values.yaml',
+      'values.schema.json',
+      'README.md',
+      '.helmignore',
+      'ci/default-values.yaml',
+      'ci/minimal-values.yaml',
+      'ci/full-values.yaml',
+      ...['_helpers.tpl', 'deployment.yaml', 'service.yaml', 'ingress.yaml', 'servicemonitor.yaml', 'networkpolicy.yaml']
+        .concat(['pdb.yaml', 'hpa.yaml', 'serviceaccount.yaml', 'NOTES.txt', 'tests/test-ready.yaml'])
+        .map((t) => `templates/${t}`),
+    ];
+    expect(required.filter((f) => !existsSync(join(CHART, f)))).toEqual([]);
+  });
+});
+
+describe('values.schema.json', () => {
+  it('is a valid draft-07 schema that forbids unknown top-level keys', () => {
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('describes exactly the keys of values.yaml (plus Helm globals)', () => {
+    const properties = Object.keys(schema.properties as Values).sort();
+    expect(properties).toEqual([...Object.keys(defaults), 'global'].sort());
+  });
+
+  it('accepts values.yaml as shipped', () => {
+    expect(problems(defaults)).toEqual([]);
+  });
+
+  it('has default, minimal and full ci values', () => {
+    expect(ciFiles).toEqual(['default-values.yaml', 'full-values.yaml', 'minimal-values.yaml']);
+  });
+
+  it.each(ciFiles)('accepts ci/%s merged over values.yaml', (file) => {
+    expect(problems(ciValues(file))).toEqual([]);
+  });
+
+  it('ci/full-values.yaml switches every optional feature on', () => {
+    const full = ciValues('full-values.yaml');
+    for (const toggle of ['ingress', 'metrics.serviceMonitor', 'autoscaling', 'networkPolicy', 'podDisruptionBudget'])
+      expect({ toggle, on: at(full, `${toggle}.enabled`) }).toEqual({ toggle, on: true });
+    expect(at(full, 'image.digest')).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(at(full, 'license.existingSecret')).toMatch(/./);
+    expect(at(full, 'admin.existingSecret')).toMatch(/./);
+    for (const list of ['pepper.previousKeys', 'extraEnv', 'ingress.tls', 'networkPolicy.database.to'])
+      expect({ list, filled: (at(full, list) as unknown[]).length > 0 }).toEqual({ list, filled: true });
+  });
+
+  it('merges like Helm: maps deep-merged, lists replaced, null removes a default', () => {
+    const merged = helmMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: null });
+    expect(merged).toEqual({ a: { b: 1, c: [3] } });
+  });
+
+  const rejected: [string, Values, string][] = [
+    ['a tag in image.digest', { image: { digest: 'latest' } }, '/image/digest'],
+    ['a short digest', { image: { digest: 'sha256:abc123' } }, '/image/digest'],
+    ['an upper-case digest', { image: { digest: `sha256:${'A'.repeat(64)}` } }, '/image/digest'],
+    ['a digest without algorithm', { image: { digest: 'a'.repeat(64) } }, '/image/digest'],
+    ['an unknown top-level key', { replicas: 2 }, '/'],
+    ['an unknown key in a main object', { config: { prot: 8080 } }, '/config'],
+    ['replicaCount as a string', { replicaCount: '2' }, '/replicaCount'],
+    ['replicaCount 0', { replicaCount: 0 }, '/replicaCount'],
+    ['missing database.existingSecret', { database: { existingSecret: null } }, '/database'],
+    ['empty database.existingSecret', { database: { existingSecret: '' } }, '/database/existingSecret'],
+    ['empty pepper.existingSecret', { pepper: { existingSecret: '' } }, '/pepper/existingSecret'],
+    ['a database URL in values', { database: { url: 'postgres://u:p@db/facenition' } }, '/database'],
+    ['a secret key that is a path', { pepper: { previousKeys: ['../../etc/passwd'] } }, '/pepper/previousKeys/0'],
+    ['duplicate previous keys', { pepper: { previousKeys: ['old', 'old'] } }, '/pepper/previousKeys'],
+    ['an unknown log level', { config: { logLevel: 'info' } }, '/config/logLevel'],
+    ['livenessGate as a boolean', { config: { livenessGate: true } }, '/config/livenessGate'],
+    ['a base path without a leading slash', { config: { basePath: 'api/v1' } }, '/config/basePath'],
+    ['kdfLog2N out of range', { config: { kdfLog2N: 9 } }, '/config/kdfLog2N'],
+    ['port 0', { config: { port: 0 } }, '/config/port'],
+    ['an extraEnv value that is not a string', { extraEnv: [{ name: 'FACENITION_ORT_THREADS', value: 2 }] }, '/extraEnv/0/value'],
+    ['an unknown service type', { service: { type: 'ExternalName' } }, '/service/type'],
+    ['a malformed quantity', { resources: { limits: { memory: '2 GB' } } }, '/resources/limits/memory'],
+    ['an unknown network peer field', { networkPolicy: { database: { to: [{ host: 'db' }] } } }, '/networkPolicy/database/to/0'],
+    ['an unknown pull policy', { image: { pullPolicy: 'Sometimes' } }, '/image/pullPolicy'],
+    ['a PDB as a bare number string', { podDisruptionBudget: { minAvailable: '1' } }, '/podDisruptionBudget/minAvailable'],
+  ];
+
+  it('rejects an unquoted on/off, which Helm reads as a boolean', () => {
+    const override = parseValues('config:\n  livenessGate: off\n') as Values;
+    expect(override).toEqual({ config: { livenessGate: false } });
+    expect(problems(helmMerge(defaults, override))).toEqual(expect.arrayContaining([expect.stringMatching(/^\/config\/livenessGate /)]));
+  });
+
+  it.each(rejected)('rejects %s', (_name, override, path) => {
+    const errors = problems(helmMerge(defaults, override));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.some((e) => e.startsWith(`${path} `))).toBe(true);
+  });
+});
+
+describe('values.yaml', () => {
+  /** A pair is documented by a comment above it (or above its map's first item) or on its line. */
+  function undocumented(map: YAMLMap, prefix: string, firstComment: string | null | undefined): string[] {
+    return map.items.flatMap((pair: Pair, index) => {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+      const value = pair.value as { comment?: string | null; commentBefore?: string | null } | null;
+      const documented = Boolean((isScalar(pair.key) && pair.key.commentBefore) || (index === 0 && firstComment) || value?.comment);
+      if (documented) return [];
+      if (isMap(pair.value) && !pair.value.flow && pair.value.items.length > 0)
+        return undocumented(pair.value, `${prefix}${key}.`, pair.value.commentBefore);
+      return [`${prefix}${key}`];
+    });
+  }
+
+  it('documents every key with a comment', () => {
+    const doc: Document = parseDocument(read('values.yaml'));
+    expect(doc.errors).toEqual([]);
+    expect(isMap(doc.contents)).toBe(true);
+    expect(undocumented(doc.contents as YAMLMap, '', doc.commentBefore)).toEqual([]);
+  });
+
+  it('holds no secret material, only Secret references', () => {
+    const strings = (v: unknown): string[] =>
+      typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : isObject(v) ? Object.values(v).flatMap(strings) : [];
+    const suspicious = strings(defaults).filter((s) => /^postgres(ql)?:\/\/|^[A-Za-z0-9+/]{43}=$|^-----BEGIN/.test(s));
+    expect(suspicious).toEqual([]);
+    expect(defaults).toMatchObject({
+      database: { existingSecret: 'facenition-database', secretKey: 'url' },
+      pepper: { existingSecret: 'facenition-pepper', previousKeys: [] },
+      license: { existingSecret: '' },
+      admin: { existingSecret: '' },
+    });
+  });
+
+  it('documents the migration strategy (boot-time advisory lock, no Job)', () => {
+    expect(read('values.yaml')).toMatch(/advisory\s+lock/);
+    expect(read('README.md')).toMatch(/advisory lock/);
+  });
+
+  it('has no value that no template reads', () => {
+    const used = templateFiles.flatMap((f) => valuesPaths(template(f)).map((p) => p.join('.')));
+    const dead = leafPaths(defaults)
+      .map((p) => p.join('.'))
+      .filter((leaf) => !used.some((u) => leaf === u || leaf.startsWith(`${u}.`)));
+    expect(dead).toEqual([]);
+  });
+});
+
+describe('template balance checker', () => {
+  it('accepts balanced templates with trim markers, else branches, comments and quoted braces', () => {
+    const ok = [
+      '{{- define "x" -}}',
+      '{{/* a comment with }} inside',
+      'over two lines */}}',
+      '{{- if .a }}a{{- else if .b -}}b{{ else }}c{{ end }}',
+      '{{ range $i, $k := .list }}{{ if $i }},{{ end }}{{ $k }}{{ end }}',
+      '{{- with .c }}{{ printf "}}%s{{" . }}{{- end }}',
+      '{{- end }}',
+    ].join('\n');
+    expect(checkTemplateBalance(ok)).toEqual([]);
+  });
+
+  it.each([
+    ['an if without end', 'a: {{ if .x }}1', /"if" is never closed/],
+    ['an extra end', '{{ with .x }}{{ . }}{{ end }}{{ end }}', /"end" without an open block/],
+    ['an unclosed action', 'a: {{ .Values.x }\nb: 1', /never closed/],
+    ['a stray closing delimiter', 'a: .Values.x }}', /without a matching/],
+    ['an else outside a block', '{{ define "a" }}{{ else }}{{ end }}', /"else" outside/],
+    ['an action opened inside another', '{{ if {{ .x }} }}{{ end }}', /never closed/],
+    ['a nested range left open', '{{ if .a }}{{ range .b }}{{ end }}', /"if" is never closed/],
+  ])('rejects %s', (_name, text, message) => {
+    const errors = checkTemplateBalance(text);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join('\n')).toMatch(message);
+  });
+
+  it('finds .Values paths, also through $ and variables bound to a subtree', () => {
+    const paths = valuesPaths(
+      '{{ $np := .Values.networkPolicy }}{{ $np.dns.enabled }}{{ $.Values.a.b }}{{ include "x" (dict "v" .Values.c) }}',
+    );
+    expect(paths.map((p) => p.join('.')).sort()).toEqual(['a.b', 'c', 'networkPolicy', 'networkPolicy.dns.enabled']);
+  });
+});
+
+describe('templates', () => {
+  it.each(templateFiles)('%s: actions and blocks are balanced', (file) => {
+    expect(checkTemplateBalance(template(file))).toEqual([]);
+  });
+
+  it.each(templateFiles)('%s: no tabs', (file) => {
+    expect(template(file).includes('\t')).toBe(false);
+  });
+
+  it.each(templateFiles)('%s: reads only values that exist in values.yaml', (file) => {
+    const paths = valuesPaths(template(file));
+    const missing = paths.filter((p) => !hasPath(defaults, p)).map((p) => `.Values.${p.join('.')}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('read values at all (the path finder is not blind)', () => {
+    expect(valuesPaths(template('deployment.yaml')).length).toBeGreaterThan(30);
+  });
+
+  it.each(yamlTemplates)('%s: every document starts with apiVersion and parses as YAML once actions are blanked', (file) => {
+    const skeleton = yamlSkeleton(template(file));
+    const docs = parseAllDocuments(skeleton);
+    expect(Array.isArray(docs)).toBe(true);
+    for (const doc of docs as Document[]) {
+      expect(doc.errors.map((e) => e.message)).toEqual([]);
+      const value = doc.toJS() as unknown;
+      expect(isObject(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string').toBe(true);
+    }
+    for (const part of skeleton.split(/^---\s*$/m)) {
+      const first = part.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+      if (first !== undefined) expect(first).toMatch(/^apiVersion: /);
+    }
+  });
+
+  it('create only the expected kinds: no Secret (references only) and no migration Job', () => {
+    const kinds = yamlTemplates.map((f) => (parse(yamlSkeleton(template(f))) as { kind: string }).kind).sort();
+    expect(kinds).toEqual(
+      [
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'Ingress',
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        'Pod',
+        'Service',
+        'ServiceAccount',
+        'ServiceMonitor',
+      ].sort(),
+    );
+  });
+
+  it('gate optional resources on their toggles', () => {
+    const gates: Record<string, RegExp> = {
+      'ingress.yaml': /^\{\{- if \.Values\.ingress\.enabled \}\}/,
+      'servicemonitor.yaml': /^\{\{- if \.Values\.metrics\.serviceMonitor\.enabled \}\}/,
+      'hpa.yaml': /^\{\{- if \.Values\.autoscaling\.enabled \}\}/,
+      'networkpolicy.yaml': /^\{\{- if \.Values\.networkPolicy\.enabled \}\}/,
+      'serviceaccount.yaml': /^\{\{- if \.Values\.serviceAccount\.create \}\}/,
+      'pdb.yaml': /^\{\{- if and \.Values\.podDisruptionBudget\.enabled \(include "facenition\.multiReplica" \.\) \}\}/,
+    };
+    for (const [file, gate] of Object.entries(gates)) expect({ file, gated: gate.test(template(file)) }).toEqual({ file, gated: true });
+  });
+});
+
+describe('deployment', () => {
+  const text = template('deployment.yaml');
+  const deployment = parse(yamlSkeleton(text)) as Deployment;
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+
+  it('runs hardened: non-root, read-only root, no escalation, no capabilities, seccomp, no API token', () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(text).toMatch(/runAsUser: \{\{ \. \}\}/);
+    expect(defaults.podSecurityContext).toEqual({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+    expect(text).not.toMatch(/privileged|hostNetwork|hostPath|hostPID/);
+  });
+
+  it('probes /health/live and /health/ready under the base path, with a start-up probe', () => {
+    const path = (probe: string) => text.match(new RegExp(`${probe}:\\n\\s+httpGet:\\n\\s+path: (.+)\\n\\s+port: http`))?.[1];
+    expect(path('startupProbe')).toBe('{{ .Values.config.basePath }}/health/live');
+    expect(path('livenessProbe')).toBe('{{ .Values.config.basePath }}/health/live');
+    expect(path('readinessProbe')).toBe('{{ .Values.config.basePath }}/health/ready');
+    expect(container.ports.map((p: { name: string }) => p.name)).toEqual(['http', 'metrics']);
+  });
+
+  it('writes only to emptyDir volumes at the data directory and /tmp', () => {
+    expect(container.volumeMounts.filter((m) => !m.readOnly).map((m) => m.mountPath)).toEqual(['/var/lib/facenition', '/tmp']);
+    for (const name of ['data', 'tmp']) expect(Object.keys(pod.volumes.find((v) => v.name === name) ?? {})).toContain('emptyDir');
+  });
+
+  it('takes the database URL from a Secret and secrets only as files, never as literal values', () => {
+    const env = container.env;
+    const db = env.find((e) => e.name === 'DATABASE_URL');
+    expect(db?.value).toBeUndefined();
+    expect(db?.valueFrom?.secretKeyRef).toEqual({ name: 'TPL', key: 'TPL' });
+    expect(text).toContain('required "database.existingSecret is required');
+    expect(text).toContain('required "pepper.existingSecret is required');
+    for (const name of ['FACENITION_PEPPER', 'FACENITION_ADMIN_TOKEN']) expect(env.some((e) => e.name === name)).toBe(false);
+    expect(text).toMatch(/FACENITION_PEPPER_FILE\n\s+value: \/etc\/facenition\/pepper\//);
+    expect(text).toMatch(/FACENITION_LICENSE_FILE\n\s+value: \/etc\/facenition\/license\//);
+    expect(text).toMatch(/FACENITION_ADMIN_TOKEN_FILE\n\s+value: \/etc\/facenition\/admin\//);
+  });
+
+  it('sets only environment variables the application knows', () => {
+    const config = readFileSync(join(ROOT, 'apps', 'gateway', 'src', 'config.ts'), 'utf8');
+    // introduced with the licence and metrics modules (issue 5)
+    const pending = ['FACENITION_METRICS_PORT', 'FACENITION_LICENSE_FILE', 'FACENITION_PEPPER_PREVIOUS_FILES'];
+    const names = [...text.matchAll(/- name: (FACENITION_[A-Z0-9_]+)/g)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((n) => !pending.includes(n) && !config.includes(`${n}:`))).toEqual([]);
+  });
+
+  it('references the image by digest when one is set', () => {
+    const helpers = template('_helpers.tpl');
+    const imageRef = /\{\{- define "facenition\.imageRef" -\}\}([\s\S]*?)\{\{- end \}\}\n\n/.exec(helpers)?.[1] ?? '';
+    expect(imageRef).toMatch(/^\s*\{\{- if \.image\.digest \}\}\s*\{\{- printf "%s@%s" \.image\.repository \.image\.digest \}\}/);
+    expect(imageRef).toContain('printf "%s:%s" .image.repository (default .appVersion .image.tag)');
+    expect(container.image).toBe('TPL');
+    expect(text).toContain('image: {{ include "facenition.image" . | quote }}');
+    expect(template('tests/test-ready.yaml')).toContain('image: {{ include "facenition.testImage" . | quote }}');
+  });
+});
+
+describe('network policy and helm test', () => {
+  it('denies egress except DNS and the database port', () => {
+    const policy = parse(yamlSkeleton(template('networkpolicy.yaml'))) as NetworkPolicy;
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const ports = policy.spec.egress.map((rule) => rule.ports?.map((p) => p.port));
+    expect(ports).toEqual([[53, 53], ['TPL']]);
+    expect(template('networkpolicy.yaml')).toContain('- port: {{ $np.database.port }}');
+    expect(defaults.networkPolicy).toMatchObject({ enabled: true, database: { port: 5432 } });
+  });
+
+  it('runs the ready check with node from the app image and stays outside the app selector', () => {
+    const text = template('tests/test-ready.yaml');
+    const pod = parse(yamlSkeleton(text)) as Pod;
+    expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+    expect(pod.spec.containers[0].command?.slice(0, 2)).toEqual(['node', '-e']);
+    expect(text).toContain('{{ .Values.config.basePath }}/health/ready');
+    expect(text).toContain('include "facenition.testLabels"');
+    expect(text).not.toContain('facenition.selectorLabels');
+    expect(scanActions(text).every((a) => !a.body.includes('curl'))).toBe(true);
+  });
+});
