@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { ANIMATED_GIF, pngHeaderOnly } from '../libs/face/src/testing/malformed-images';
 import { fixture } from './support/images';
-import { startTestApp, type TestApp } from './support/app';
+import { ADMIN, startTestApp, type TestApp } from './support/app';
 
 jest.setTimeout(120_000);
 
@@ -219,6 +219,38 @@ describe('bad input never yields a 500 and loses nothing', () => {
       400,
       'request body is not valid JSON',
       'invalid_json',
+    ],
+    [
+      '/rotate without a token',
+      () => post('/rotate').field('password', 'p').field('scope', 's').attach('image', a, 'a.jpg'),
+      400,
+      "missing field 'token'",
+      'missing_field',
+    ],
+    [
+      '/rotate with a truncated token',
+      () => post('/rotate').field('token', 'AQEPCAE').field('password', 'p').field('scope', 's').attach('image', a, 'a.jpg'),
+      400,
+      /'token' is not a valid identity token/,
+      'invalid_token',
+    ],
+    [
+      'status-list import that is not a list',
+      () =>
+        request(http)
+          .post('/admin/status-list/import')
+          .set('X-Auth-Token', ADMIN)
+          .send({ format: 'facenition-status-list/1', alg: 'none' }),
+      400,
+      /status list refused: unsupported signature algorithm/,
+      'invalid_status_list',
+    ],
+    [
+      'status-list import as a JSON array',
+      () => request(http).post('/admin/status-list/import').set('X-Auth-Token', ADMIN).send([1, 2]),
+      400,
+      'send the status list as a JSON object',
+      'invalid_field',
     ],
   ];
 

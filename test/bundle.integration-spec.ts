@@ -1,0 +1,268 @@
+/**
+ * The air-gapped bundle (`npm run bundle`): built, unpacked into a temporary directory, checked
+ * file by file against its SHA256SUMS and the pinned model hashes, then started inside a network
+ * namespace that has nothing but loopback (`unshare -n`). /detect and /match answer over loopback,
+ * and nothing outside the namespace is reachable: nothing is fetched at runtime.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'libs/face/src/model-manifest.json'), 'utf8')) as { models: Record<string, string> };
+const FIXTURES = join(__dirname, 'fixtures');
+const CLIENT = join(__dirname, 'support/bundle-client.js');
+
+/** An empty network namespace needs root (or unprivileged user namespaces) and iproute2. */
+const netns = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
+const netnsAvailable = netns.status === 0;
+
+// The bundle runs on its embedded database (PGlite). The DATABASE_URL (PostgreSQL server) run of
+// the integration suites skips this spec: no external database is reachable from inside an empty
+// network namespace anyway, and the embedded run covers the bundle.
+const skipReason = process.env.DATABASE_URL
+  ? 'DATABASE_URL is set (the bundle test runs in the embedded-database run)'
+  : !netnsAvailable
+    ? `cannot create a network namespace (\`unshare -n\` needs root and iproute2): ${(netns.stderr || netns.error?.message || '').trim()}`
+    : undefined;
+if (skipReason && !process.env.DATABASE_URL) console.warn(`bundle.integration-spec skipped: ${skipReason}`);
+const suite = skipReason ? describe.skip : describe;
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, ''); // eslint-disable-line no-control-regex
+
+function listFiles(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const ent of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${ent.name}` : ent.name;
+    if (ent.isDirectory()) out.push(...listFiles(dir, r));
+    else if (ent.isFile() || (ent.isSymbolicLink() && statSync(join(dir, r)).isFile())) out.push(r);
+  }
+  return out;
+}
+
+function runToEnd(cmd: string, args: string[], opts: { cwd: string }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString() }));
+  });
+}
+
+interface Probe {
+  label: string;
+  host: string;
+  port: number;
+  connected: boolean;
+  error?: string;
+}
+
+interface ClientResult {
+  error?: string;
+  egress: Probe[];
+  dns: { resolved: boolean; error?: string };
+  health: { ready: boolean; ms: number; last?: string };
+  generateToken?: { status: number; body?: unknown };
+  detect?: { status: number; ok: boolean; face_count: number; body?: unknown };
+  match?: { status: number; ok: boolean; match: boolean; similarity: number; body?: unknown };
+}
+
+suite('air-gapped bundle (npm run bundle), started in a network namespace with no network', () => {
+  let tmp: string;
+  let bundleDir: string;
+  let tarball: string;
+  let ns: ChildProcess | undefined;
+  let sentinel: Server | undefined;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'facenition-bundle-it-'));
+    const out = join(tmp, 'out');
+    const build = await runToEnd(process.execPath, [join(ROOT, 'scripts/bundle.js'), '--out', out], { cwd: ROOT });
+    if (build.code !== 0) throw new Error(`npm run bundle failed (${build.code}):\n${build.output.slice(-4000)}`);
+    tarball = join(out, `facenition-${pkg.version}-${process.platform}-${process.arch}.tar.gz`);
+    expect(existsSync(tarball)).toBe(true);
+
+    const extract = join(tmp, 'extract');
+    mkdirSync(extract);
+    const tar = spawnSync('tar', ['-xzf', tarball, '-C', extract], { encoding: 'utf8' });
+    if (tar.status !== 0) throw new Error(`tar -xzf failed: ${tar.stderr}`);
+    bundleDir = join(extract, `facenition-${pkg.version}`);
+    expect(existsSync(join(out, `facenition-${pkg.version}`))).toBe(false); // staging removed after packing
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    if (ns?.pid && ns.exitCode === null && ns.signalCode === null) {
+      try {
+        process.kill(-ns.pid, 'SIGKILL'); // unshare exec'd sh: its process group holds server and client
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise<void>((r) => (sentinel ? sentinel.close(() => r()) : r()));
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the tarball and every unpacked file match their SHA-256 manifests; models are the pinned ones', () => {
+    const [tarHash, tarName] = readFileSync(`${tarball}.sha256`, 'utf8').trim().split(/\s+/);
+    expect(tarName).toBe(`facenition-${pkg.version}-${process.platform}-${process.arch}.tar.gz`);
+    expect(sha256(tarball)).toBe(tarHash);
+
+    const lines = readFileSync(join(bundleDir, 'SHA256SUMS'), 'utf8').split('\n').filter(Boolean);
+    const listed = new Map<string, string>();
+    for (const line of lines) {
+      const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+      if (!m) throw new Error(`malformed SHA256SUMS line: ${line}`);
+      listed.set(m[2], m[1]);
+    }
+    const mismatched = [...listed].filter(([file, hash]) => !existsSync(join(bundleDir, file)) || sha256(join(bundleDir, file)) !== hash);
+    expect(mismatched).toEqual([]);
+    // every file is covered, nothing listed is missing
+    expect(listFiles(bundleDir).filter((f) => f !== 'SHA256SUMS' && !listed.has(f))).toEqual([]);
+    expect(listed.size).toBeGreaterThan(1000);
+
+    for (const [name, pinned] of Object.entries(manifest.models)) {
+      expect([name, listed.get(`models/${name}`)]).toEqual([name, pinned]);
+      expect([name, sha256(join(bundleDir, 'models', name))]).toEqual([name, pinned]);
+    }
+
+    for (const f of [
+      'dist/apps/gateway/src/main.js',
+      'bin/facenition',
+      'INSTALL.md',
+      'package-lock.json',
+      '.npmrc',
+      'node_modules/sharp/package.json',
+    ]) {
+      expect([f, listed.has(f)]).toEqual([f, true]);
+    }
+    expect(statSync(join(bundleDir, 'bin/facenition')).mode & 0o111).not.toBe(0);
+    // an accidental `npm install` in the bundle must not run the model fetch
+    expect(JSON.parse(readFileSync(join(bundleDir, 'package.json'), 'utf8')).scripts).toBeUndefined();
+    // only this platform's onnxruntime binaries
+    const ortDirs = [...listed.keys()]
+      .filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'))
+      .map((f) => f.split('/').slice(4, 6).join('/'));
+    expect([...new Set(ortDirs)]).toEqual([`${process.platform}/${process.arch}`]);
+  });
+
+  it(
+    'starts offline from the unpacked bundle and answers /detect and /match over loopback',
+    async () => {
+      // a TCP listener in the host's namespace: reachable from here, must be unreachable from inside
+      sentinel = createServer((s) => s.destroy());
+      await new Promise<void>((r) => sentinel!.listen(0, '127.0.0.1', r));
+      const sentinelPort = (sentinel.address() as { port: number }).port;
+
+      const dataDir = join(tmp, 'data');
+      const home = join(tmp, 'home');
+      const cwd = join(tmp, 'cwd');
+      for (const d of [dataDir, home, cwd]) mkdirSync(d);
+      const serverLog = join(tmp, 'server.log');
+      const port = 20000 + Math.floor(Math.random() * 40000);
+      const modelsDir = join(bundleDir, 'models');
+
+      // a clean environment: PATH and HOME only, plus the server's settings (no DATABASE_URL)
+      const env = {
+        PATH: `${dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+        HOME: home,
+        FACENITION_PORT: String(port),
+        FACENITION_HOST: '127.0.0.1',
+        FACENITION_DATA_DIR: dataDir,
+        FACENITION_ADMIN_TOKEN: randomBytes(16).toString('hex'),
+        FACENITION_METRICS_PORT: '0',
+        FACENITION_WORKERS: '1',
+      };
+      const clientOpts = {
+        base: `http://127.0.0.1:${port}`,
+        readyTimeoutMs: 120_000,
+        fixtures: {
+          detect: join(FIXTURES, 'Jennifer_Aniston_0001.jpg'),
+          match1: join(FIXTURES, 'Colin_Powell_0001.jpg'),
+          match2: join(FIXTURES, 'Colin_Powell_0002.jpg'),
+        },
+        probes: [
+          { label: 'internet', host: '1.1.1.1', port: 443 },
+          { label: "host's PostgreSQL port", host: '127.0.0.1', port: 5432 },
+          { label: 'listener in the host namespace', host: '127.0.0.1', port: sentinelPort },
+        ],
+      };
+      // $1 node, $2 server entry, $3 client, $4 client options, $5 server log
+      const script = [
+        'ip link set lo up || exit 97',
+        '"$1" "$2" >"$5" 2>&1 &',
+        'server=$!',
+        '"$1" "$3" "$4"',
+        'rc=$?',
+        'kill -TERM "$server" 2>/dev/null',
+        'wait "$server"',
+        'echo "server exited with $?" >&2',
+        'exit $rc',
+      ].join('\n');
+      const mainJs = join(bundleDir, 'dist/apps/gateway/src/main.js');
+      ns = spawn('unshare', ['-n', 'sh', '-c', script, 'sh', process.execPath, mainJs, CLIENT, JSON.stringify(clientOpts), serverLog], {
+        cwd,
+        env,
+        detached: true, // own process group, killed as a whole on timeout / in afterAll
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      ns.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      ns.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-ns!.pid!, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }, 240_000);
+        ns!.once('close', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+      const log = existsSync(serverLog) ? stripAnsi(readFileSync(serverLog, 'utf8')) : '';
+      const context = `exit ${code}\nclient: ${stdout}\nstderr: ${stderr}\nserver log (tail):\n${log.slice(-3000)}`;
+
+      const line = stdout.trim().split('\n').pop() ?? '';
+      let result: ClientResult;
+      try {
+        result = JSON.parse(line) as ClientResult;
+      } catch {
+        throw new Error(`client printed no JSON result\n${context}`);
+      }
+      if (result.error || !result.health?.ready) throw new Error(`bundle run failed\n${context}`);
+      expect(code).toBe(0);
+
+      // no route out of the namespace: the internet, the host's loopback services
+      expect(result.egress.map((p) => [p.label, p.connected])).toEqual(clientOpts.probes.map((p) => [p.label, false]));
+      expect(result.dns.resolved).toBe(false);
+      // ...while the sentinel is reachable from the host namespace (the probe would connect)
+      const fromHost = await new Promise<boolean>((resolve) => {
+        const s = connect(sentinelPort, '127.0.0.1');
+        s.once('connect', () => (s.destroy(), resolve(true)));
+        s.once('error', () => resolve(false));
+      });
+      expect(fromHost).toBe(true);
+
+      expect(result.generateToken?.status).toBe(200);
+      expect(result.detect).toMatchObject({ status: 200, ok: true, face_count: 1 });
+      expect(result.match).toMatchObject({ status: 200, ok: true, match: true });
+      expect(result.match!.similarity).toBeGreaterThan(0.4);
+
+      // the server used the bundle's own models, verified against the pins at boot
+      expect(log).toContain(`models verified in ${modelsDir} (${Object.keys(manifest.models).length} files, SHA-256 pinned)`);
+      expect(log).toContain('embedded PostgreSQL');
+      expect(log).not.toMatch(/failed to start/i);
+    },
+    5 * 60_000,
+  );
+});
