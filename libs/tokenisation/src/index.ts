@@ -6,3 +6,4 @@ export * from './soft';
 export * from './token';
 export * from './tokeniser';
 export * from './status-list';
+export * from './levels';

@@ -7,6 +7,7 @@ import {
   generateIdentityToken,
   releaseKey,
   signStatusList,
+  tokenLevel,
   StatusListError,
   TokenFormatError,
   verifyIdentityToken,
@@ -205,7 +206,7 @@ export class IdentityTokenService {
     input: { password: string; scope: string; accuracy: number; releaseLabel?: string },
   ): Promise<AuthOutcome> {
     const tokenId = Buffer.from(t.header.tokenId);
-    const threshold = accuracyLevel(input.accuracy).threshold;
+    const threshold = tokenLevel(input.accuracy).threshold;
     const v = await verifyIdentityToken({ token: t, embedding, password: input.password, scope: input.scope }, this.peppers.find);
     if (v.keyRecovered && v.score! >= threshold) {
       await this.ds.getRepository(IdentityTokenEntity).update({ tokenId }, { consecutiveFailures: 0, lockedUntil: null });
@@ -403,7 +404,7 @@ const refusal = (t: IdentityToken, reason: FailureReason, accuracy: number): Aut
   authenticated: false,
   reason,
   score: null,
-  threshold: accuracyLevel(accuracy).threshold,
+  threshold: tokenLevel(accuracy).threshold,
   accuracy,
   tokenId: Buffer.from(t.header.tokenId),
 });
