@@ -1,8 +1,10 @@
 /**
- * End-to-end /match latency over HTTP: starts the built server (npm run build first; `npm run
- * bench:latency` does) on a loopback port, then a closed-loop load of POST /match with two
- * 250x250 JPEGs at concurrency 1 and 4, and prints median and p95.
- *   npm run bench:latency [-- --seconds 20 --image1 a.jpg --image2 b.jpg]
+ * End-to-end latency over HTTP: starts the built server (npm run build first; `npm run
+ * bench:latency` does) on a loopback port, then closed-loop loads of POST /match with two
+ * 250x250 JPEGs at concurrency 1 and 4, and of POST /authenticate (one 250x250 JPEG against a
+ * token enrolled from another photo, production KDF) at concurrency 1; prints median and p95, and
+ * the scrypt KDF's share measured in this process.
+ *   npm run bench:latency [-- --seconds 20 --image1 a.jpg --image2 b.jpg --license file]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,12 +12,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_KDF, deriveKeys } from '@facenition/tokenisation';
 import { arg, percentile, repoRoot } from './common';
 
-function multipart(fields: Record<string, Buffer>): { body: Buffer; type: string } {
+function multipart(fields: Record<string, Buffer | string>): { body: Buffer; type: string } {
   const boundary = `----facenition${randomBytes(8).toString('hex')}`;
   const parts: Buffer[] = [];
   for (const [name, buf] of Object.entries(fields)) {
+    if (typeof buf === 'string') {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${buf}\r\n`));
+      continue;
+    }
     parts.push(
       Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
@@ -27,7 +34,11 @@ function multipart(fields: Record<string, Buffer>): { body: Buffer; type: string
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
-function post(port: number, path: string, token: string, body: Buffer, type: string): Promise<number> {
+async function post(port: number, path: string, token: string, body: Buffer, type: string): Promise<number> {
+  return (await postText(port, path, token, body, type)).status;
+}
+
+function postText(port: number, path: string, token: string, body: Buffer, type: string): Promise<{ status: number; text: string }> {
   return new Promise((res, rej) => {
     const req = request(
       {
@@ -38,8 +49,9 @@ function post(port: number, path: string, token: string, body: Buffer, type: str
         headers: { 'content-type': type, 'content-length': body.length, 'x-auth-token': token },
       },
       (r) => {
-        r.resume();
-        r.on('end', () => res(r.statusCode ?? 0));
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => res({ status: r.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
       },
     );
     req.on('error', rej);
@@ -118,6 +130,47 @@ async function main(): Promise<void> {
         `  concurrency ${conc}: ${lat.length} requests, ${(lat.length / seconds).toFixed(1)} req/s, median ${percentile(lat, 50).toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, non-200: ${errors}`,
       );
     }
+
+    // /authenticate at concurrency 1: one enrolment, then a fresh photo per call (production KDF, liveness gate on)
+    const secrets = { password: 'latency benchmark secret', scope: 'bench.example/login' };
+    const enrol = multipart({ image: img1, ...secrets });
+    const g = await postText(port, '/generate', token, enrol.body, enrol.type);
+    if (g.status !== 200) throw new Error(`/generate answered ${g.status}: ${g.text}`);
+    const idToken = (JSON.parse(g.text) as { token: string }).token;
+    const auth = multipart({ token: idToken, image: img2, ...secrets });
+    const first = await postText(port, '/authenticate', token, auth.body, auth.type);
+    if (first.status !== 200 || !(JSON.parse(first.text) as { authenticated: boolean }).authenticated)
+      throw new Error(`/authenticate answered ${first.status}: ${first.text}`);
+    const lat: number[] = [];
+    let errors = 0;
+    const end = Date.now() + seconds * 1000;
+    while (Date.now() < end) {
+      const t = process.hrtime.bigint();
+      const r = await postText(port, '/authenticate', token, auth.body, auth.type);
+      if (r.status !== 200 || !(JSON.parse(r.text) as { authenticated: boolean }).authenticated) errors++;
+      lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    lat.sort((a, b) => a - b);
+    const kdf: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      await deriveKeys(
+        'pw',
+        randomBytes(16),
+        { version: 1, scheme: 1, scope: 's', environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
+        DEFAULT_KDF,
+        Buffer.alloc(32),
+      );
+      kdf.push(performance.now() - t);
+    }
+    kdf.sort((a, b) => a - b);
+    const med = percentile(lat, 50);
+    console.log(
+      `POST /authenticate, one ${img2.length}-byte JPEG vs a token (scrypt N=2^${DEFAULT_KDF.log2N}), concurrency 1: ${lat.length} requests, median ${med.toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, not authenticated or non-200: ${errors}`,
+    );
+    console.log(
+      `  KDF alone (this process): median ${percentile(kdf, 50).toFixed(1)} ms = ${((100 * percentile(kdf, 50)) / med).toFixed(0)}% of the median`,
+    );
   } finally {
     server.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
