@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { LicenseService } from '../apps/gateway/src/license/license.service';
 import { MetricsService, startMetricsServer } from '../apps/gateway/src/metrics/metrics.service';
 import { fixture } from './support/images';
 import { ADMIN, startTestApp, type TestApp } from './support/app';
@@ -42,7 +43,12 @@ const start = (file?: string) =>
     { FACENITION_WORKERS: '1', FACENITION_LIVENESS_GATE: 'off', ...(file ? { FACENITION_LICENSE_FILE: file } : {}) },
     { licenseKeys: [vendor.publicKey] },
   );
-const licenseOf = async (t: TestApp) => (await request(t.app.getHttpServer()).get('/license').set('X-Auth-Token', ADMIN).expect(200)).body as { license: Record<string, unknown> & { warnings: string[] }; usage: { limit: number | null } };
+const licenseOf = async (t: TestApp) =>
+  (await request(t.app.getHttpServer()).get('/license').set('X-Auth-Token', ADMIN).expect(200)).body as {
+    license: Record<string, unknown> & { warnings: string[] };
+    usage: { limit: number | null };
+    replicas: number;
+  };
 const enrol = (t: TestApp) =>
   request(t.app.getHttpServer())
     .post('/generate')
@@ -137,6 +143,28 @@ describe('offline licence: documented behaviour per state (real app, real Postgr
       expect(v.body).toEqual({ ok: true, authenticated: true });
     } finally {
       await expired.close();
+    }
+  });
+
+  it('max_replicas: replicas seen by the heartbeat are reported and an excess is logged, never enforced', async () => {
+    const t = await start(licenseFile({ limits: { max_replicas: 1 } }));
+    try {
+      expect((await licenseOf(t)).replicas).toBe(1);
+      const ds = t.app.get<DataSource>(DATA_SOURCE);
+      await ds.query(`INSERT INTO instances (instance_id, started_at, last_seen) VALUES (gen_random_uuid(), now(), now())`);
+      await ds.query(
+        `INSERT INTO instances (instance_id, started_at, last_seen) VALUES (gen_random_uuid(), now(), now() - interval '5 minutes')`,
+      );
+      await t.app.get(LicenseService).beat();
+      expect((await licenseOf(t)).replicas).toBe(2); // the stale one is not counted
+      expect(t.logger.lines.some((l) => l.startsWith('error') && l.includes('2 replicas are running; the licence allows 1'))).toBe(true);
+      await request(t.app.getHttpServer())
+        .post('/detect')
+        .set('X-Auth-Token', t.token)
+        .attach('image', fixture('Tony_Blair_0002'), 'a.jpg')
+        .expect(200);
+    } finally {
+      await t.close();
     }
   });
 
@@ -239,6 +267,7 @@ describe('Prometheus metrics on their own port', () => {
     expect(value(text, 'facenition_license_info{edition="enterprise",status="valid"}')).toBe(1);
     expect(value(text, 'facenition_license_expiry_timestamp_seconds')).toBe(Date.parse(notAfter) / 1000);
     expect(value(text, 'facenition_quota_calls_total{plan="enterprise"}')).toBe(3);
+    expect(value(text, 'facenition_replicas_active')).toBe(1);
     expect(value(text, `facenition_build_info{version="0.1.0",node_version="${process.version}"}`)).toBe(1);
     expect(value(text, 'facenition_process_cpu_user_seconds_total')).toBeGreaterThan(0);
     // bounded labels only: no client id, token or address appears

@@ -4,8 +4,15 @@ import { Init1764201600000 } from './migrations/1764201600000-Init';
 import { IdentityTokens1764288000000 } from './migrations/1764288000000-IdentityTokens';
 import { StatusLists1764374400000 } from './migrations/1764374400000-StatusLists';
 import { LicenseUsage1764460800000 } from './migrations/1764460800000-LicenseUsage';
+import { Instances1764547200000 } from './migrations/1764547200000-Instances';
 
-export const MIGRATIONS = [Init1764201600000, IdentityTokens1764288000000, StatusLists1764374400000, LicenseUsage1764460800000];
+export const MIGRATIONS = [
+  Init1764201600000,
+  IdentityTokens1764288000000,
+  StatusLists1764374400000,
+  LicenseUsage1764460800000,
+  Instances1764547200000,
+];
 
 export interface DatabaseOptions {
   url: string;

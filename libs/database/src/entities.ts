@@ -117,7 +117,16 @@ export class LicenseUsageEntity {
   @Column('bigint') calls!: string;
 }
 
+/** A running server instance; rows not seen for a few heartbeats are stale. */
+@Entity('instances')
+export class InstanceEntity {
+  @PrimaryColumn('uuid', { name: 'instance_id' }) instanceId!: string;
+  @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
+  @Column('timestamptz', { name: 'last_seen' }) lastSeen!: Date;
+}
+
 export const ENTITIES = [
+  InstanceEntity,
   LicenseUsageEntity,
   StatusListSourceEntity,
   ImportedRevocationEntity,

@@ -16,6 +16,6 @@ export class LicenseController {
       'Licence state for operators (admin): edition, status (none, valid, not_yet_valid, grace, expired), limits, dates, warnings, usage',
   })
   async get() {
-    return { ok: true, license: this.license.state(), usage: await this.license.usage() };
+    return { ok: true, license: this.license.state(), usage: await this.license.usage(), replicas: this.license.replicas };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DATA_SOURCE } from '@facenition/database';
 import { evaluateLicense, type License, type LicenseState } from '@facenition/license';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -10,6 +11,7 @@ import { MetricsService } from '../metrics/metrics.service';
 export const LICENSE = Symbol('LICENSE');
 
 const month = (d = new Date()) => d.toISOString().slice(0, 7);
+const HEARTBEAT_MS = 30_000;
 
 /**
  * The offline licence: verified once at start (a tampered, wrongly signed or malformed file stops
@@ -20,6 +22,9 @@ const month = (d = new Date()) => d.toISOString().slice(0, 7);
 export class LicenseService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('License');
   private timer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private readonly instanceId = randomUUID();
+  private activeReplicas = 1;
   private lastWarnings = '';
 
   constructor(
@@ -39,7 +44,8 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     return s;
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await this.beat();
     const s = this.report(true);
     if (this.license) {
       this.logger.log(`licence ${s.license_id} for ${s.customer}: ${s.edition} edition, ${s.status}, valid until ${s.not_after}`);
@@ -49,10 +55,42 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     // re-checked every hour: warnings are repeated at least daily, and at once when they change
     this.timer = setInterval(() => this.report(false), 3_600_000);
     this.timer.unref();
+    this.heartbeat = setInterval(() => {
+      this.beat().catch(() => this.logger.warn('replica heartbeat failed (database unreachable?)'));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   onModuleDestroy(): void {
+    // the row is left to age out (3 beats): the database may already be closing here
     if (this.timer) clearInterval(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /**
+   * Replica heartbeat: counts the instances seen in the last three beats against max_replicas.
+   * Over the limit is reported (log, metric, GET /license), never enforced by refusing calls.
+   */
+  async beat(): Promise<void> {
+    const rows: { active: string }[] = await this.ds.query(
+      `WITH up AS (
+         INSERT INTO instances (instance_id, started_at, last_seen) VALUES ($1, now(), now())
+         ON CONFLICT (instance_id) DO UPDATE SET last_seen = now())
+       SELECT count(*) + 1 AS active FROM instances
+        WHERE instance_id <> $1 AND last_seen > now() - make_interval(secs => $2::double precision)`,
+      [this.instanceId, (3 * HEARTBEAT_MS) / 1000],
+    );
+    this.activeReplicas = Number(rows[0].active);
+    this.metrics.replicas.set(this.activeReplicas);
+    await this.ds.query(`DELETE FROM instances WHERE last_seen < now() - interval '1 day'`);
+    const max = this.state().limits.max_replicas;
+    if (max !== undefined && this.activeReplicas > max) {
+      this.logger.error(`${this.activeReplicas} replicas are running; the licence allows ${max}. Scale down or renew the licence`);
+    }
+  }
+
+  get replicas(): number {
+    return this.activeReplicas;
   }
 
   private report(first: boolean): LicenseState {

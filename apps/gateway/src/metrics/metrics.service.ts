@@ -81,6 +81,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly replicas = new Gauge({
+    name: 'facenition_replicas_active',
+    help: 'Server instances seen by the heartbeat in the last 90 s (compare with the licence max_replicas)',
+    registers: [this.registry],
+  });
+
   readonly licenseInfo = new Gauge({
     name: 'facenition_license_info',
     help: 'Licence in effect: 1 for the current edition and status (status: none, valid, not_yet_valid, grace, expired)',
