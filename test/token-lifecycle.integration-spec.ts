@@ -93,10 +93,28 @@ describe('token lifecycle: /rotate, status lists, deployment-key rotation (real 
     const results = [x.body, y.body].map((b: { rotated: boolean; reason?: string }) => (b.rotated ? 'rotated' : b.reason));
     expect(results.sort()).toEqual(['revoked', 'rotated']);
     const ds = a.app.get<DataSource>(DATA_SOURCE);
-    const [{ n }] = await ds.query<{ n: string }[]>(`SELECT count(*) AS n FROM identity_tokens WHERE replaced_by IS NOT NULL AND token_id = decode($1, 'hex')`, [
-      old.token_id,
-    ]);
+    const [{ n }] = await ds.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM identity_tokens WHERE replaced_by IS NOT NULL AND token_id = decode($1, 'hex')`,
+      [old.token_id],
+    );
     expect(Number(n)).toBe(1);
+  });
+
+  it('a tampered or truncated token is refused with the documented reason', async () => {
+    const e = await enrol(a, 'Jennifer_Aniston_0001');
+    expect((await authenticate(a, e.token, 'Jennifer_Aniston_0001')).authenticated).toBe(true);
+    const raw = Buffer.from(e.token, 'base64url');
+    const edit = (offset: number, value: number) => {
+      const b = Buffer.from(raw);
+      b[offset] = value;
+      return b.toString('base64url');
+    };
+    // a helper byte, the tag, and a later expiry (bytes 15..18): the key is not recovered
+    for (const tampered of [edit(300, raw[300] ^ 0x01), edit(raw.length - 1, raw[raw.length - 1] ^ 0x80), edit(15, 0x7f)]) {
+      expect(await authenticate(a, tampered, 'Jennifer_Aniston_0001')).toEqual({ ok: true, authenticated: false, reason: 'no_match' });
+    }
+    const truncated = await post(a, '/authenticate', e.token.slice(0, 700), ['Jennifer_Aniston_0001']).expect(400);
+    expect(truncated.body).toMatchObject({ ok: false, code: 'invalid_token' });
   });
 
   it('/rotate refuses bad input with a 4xx', async () => {
