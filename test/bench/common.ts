@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { FacePool } from '@facenition/face';
+import { DEFAULT_KDF, deriveKeys } from '@facenition/tokenisation';
 
 export function arg(name: string, def?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,4 +70,21 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t:
   await Promise.all(Array.from({ length: limit }, worker));
   process.stderr.write('\n');
   return out;
+}
+
+/** Times `n` key derivations with the production KDF (scrypt, DEFAULT_KDF); milliseconds, sorted. */
+export async function timeKdf(n = 10): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await deriveKeys(
+      'pw',
+      randomBytes(16),
+      { version: 1, scheme: 1, scope: 's', environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
+      DEFAULT_KDF,
+      Buffer.alloc(32),
+    );
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
 }

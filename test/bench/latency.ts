@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_KDF, deriveKeys } from '@facenition/tokenisation';
-import { arg, percentile, repoRoot } from './common';
+import { DEFAULT_KDF } from '@facenition/tokenisation';
+import { arg, percentile, repoRoot, timeKdf } from './common';
 
 function multipart(fields: Record<string, Buffer | string>): { body: Buffer; type: string } {
   const boundary = `----facenition${randomBytes(8).toString('hex')}`;
@@ -151,19 +151,7 @@ async function main(): Promise<void> {
       lat.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     lat.sort((a, b) => a - b);
-    const kdf: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const t = performance.now();
-      await deriveKeys(
-        'pw',
-        randomBytes(16),
-        { version: 1, scheme: 1, scope: 's', environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
-        DEFAULT_KDF,
-        Buffer.alloc(32),
-      );
-      kdf.push(performance.now() - t);
-    }
-    kdf.sort((a, b) => a - b);
+    const kdf = await timeKdf();
     const med = percentile(lat, 50);
     console.log(
       `POST /authenticate, one ${img2.length}-byte JPEG vs a token (scrypt N=2^${DEFAULT_KDF.log2N}), concurrency 1: ${lat.length} requests, median ${med.toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, not authenticated or non-200: ${errors}`,

@@ -29,7 +29,7 @@ import {
 } from '@facenition/tokenisation';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { arg, mapLimit, median, percentile, rng, startPool } from './common';
+import { arg, mapLimit, median, percentile, rng, startPool, timeKdf } from './common';
 import type { TrialEnrolment, TrialWorkerData } from './token-trials.worker';
 
 /** Impostor trials on worker threads: [token index, probe index] pairs -> score (NaN = key not recovered). */
@@ -330,18 +330,7 @@ async function main(): Promise<void> {
   );
 
   // timings
-  const kdfMs: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    const t = performance.now();
-    await deriveKeys(
-      'pw',
-      randomBytes(16),
-      { version: 1, scheme: 1, scope: 's', environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
-      DEFAULT_KDF,
-      Buffer.alloc(32),
-    );
-    kdfMs.push(performance.now() - t);
-  }
+  const kdfMs = await timeKdf();
   const tok = await generateIdentityToken(
     { embedding: emb.get(usable[0][0])!, password: 'p', scope: 's', environment: 'production', accuracy: 4, expiresAt: 0 },
     { keyId: Buffer.alloc(8), key: Buffer.alloc(32) },
