@@ -97,10 +97,11 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     const s = this.state();
     const text = s.warnings.join(' | ');
     const daily = new Date().getUTCHours() === 0;
-    if (s.warnings.length && (first || daily || text !== this.lastWarnings) && s.status !== 'none') {
+    if (s.warnings.length && (first || daily || text !== this.lastWarnings)) {
+      // expiry is an error (grace, expired); the rest (none, soon to expire, not yet valid) a warning
       for (const w of s.warnings) {
-        if (s.status === 'valid') this.logger.warn(w);
-        else this.logger.error(w);
+        if (s.status === 'grace' || s.status === 'expired') this.logger.error(w);
+        else this.logger.warn(w);
       }
     }
     this.lastWarnings = text;
