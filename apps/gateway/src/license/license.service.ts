@@ -32,28 +32,28 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     @Inject(LICENSE) private readonly license: License | undefined,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    // the licence gauges are computed when Prometheus scrapes, not on every call
+    metrics.licenseState = () => this.state();
+  }
 
   state(now = new Date()): LicenseState {
-    const s = evaluateLicense(this.license, now, { graceDays: this.config.licenseGraceDays });
-    this.metrics.licenseInfo.reset();
-    this.metrics.licenseInfo.set({ edition: s.edition, status: s.status }, 1);
-    if (s.not_after) this.metrics.licenseExpiry.set(Date.parse(s.not_after) / 1000);
-    if (s.limits.calls_per_month !== undefined) this.metrics.licenseCallLimit.set(s.limits.calls_per_month);
-    else this.metrics.licenseCallLimit.reset();
-    return s;
+    return evaluateLicense(this.license, now, { graceDays: this.config.licenseGraceDays });
   }
 
   async onModuleInit(): Promise<void> {
     await this.beat();
     const s = this.report(true);
+    // without a licence the warning logged by report() says so
     if (this.license) {
       this.logger.log(`licence ${s.license_id} for ${s.customer}: ${s.edition} edition, ${s.status}, valid until ${s.not_after}`);
-    } else {
-      this.logger.log(`no licence file (FACENITION_LICENSE_FILE): developer edition, ${s.limits.calls_per_month} calls per month`);
     }
-    // re-checked every hour: warnings are repeated at least daily, and at once when they change
-    this.timer = setInterval(() => this.report(false), 3_600_000);
+    // re-checked every hour: warnings are repeated at least daily, and at once when they change;
+    // instance rows not seen for a day are removed then too
+    this.timer = setInterval(() => {
+      this.report(false);
+      this.ds.query(`DELETE FROM instances WHERE last_seen < now() - interval '1 day'`).catch(() => undefined);
+    }, 3_600_000);
     this.timer.unref();
     this.heartbeat = setInterval(() => {
       this.beat().catch(() => this.logger.warn('replica heartbeat failed (database unreachable?)'));
@@ -82,7 +82,6 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     );
     this.activeReplicas = Number(rows[0].active);
     this.metrics.replicas.set(this.activeReplicas);
-    await this.ds.query(`DELETE FROM instances WHERE last_seen < now() - interval '1 day'`);
     const max = this.state().limits.max_replicas;
     if (max !== undefined && this.activeReplicas > max) {
       this.logger.error(`${this.activeReplicas} replicas are running; the licence allows ${max}. Scale down or renew the licence`);
@@ -110,7 +109,8 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
 
   /** Counts one metered call against the licence's monthly limit (deployment-wide); refuses past it. */
   async consumeCall(): Promise<void> {
-    const limit = this.state().limits.calls_per_month;
+    const { edition, limits } = this.state();
+    const limit = limits.calls_per_month;
     if (limit === undefined) return;
     const rows: { calls: string }[] = await this.ds.query(
       `INSERT INTO license_usage (month, calls) VALUES ($1, 1)
@@ -123,7 +123,7 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
       this.metrics.licenseCalls.set(limit);
       throw new ApiError(
         429,
-        `the licence's limit of ${limit} calls per month is used up (${this.state().edition} edition); it resets at the start of next month (UTC). Install an enterprise licence to lift it`,
+        `the licence's limit of ${limit} calls per month is used up (${edition} edition); it resets at the start of next month (UTC). Install an enterprise licence to lift it`,
         'license_limit',
       );
     }

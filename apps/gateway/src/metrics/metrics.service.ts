@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FacePool } from '@facenition/face';
+import type { LicenseState } from '@facenition/license';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -69,16 +70,29 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Source of the licence gauges, read at scrape time (set by the licence service). */
+  licenseState?: () => LicenseState;
+
   readonly licenseCallLimit = new Gauge({
     name: 'facenition_license_calls_per_month_limit',
     help: 'Monthly call limit of the licence in effect (absent when unlimited)',
     registers: [this.registry],
+    collect: () => {
+      const limit = this.licenseState?.().limits.calls_per_month;
+      this.licenseCallLimit.reset();
+      if (limit !== undefined) this.licenseCallLimit.set(limit);
+    },
   });
 
   readonly licenseExpiry = new Gauge({
     name: 'facenition_license_expiry_timestamp_seconds',
     help: 'not_after of the installed licence, Unix seconds (absent without a licence)',
     registers: [this.registry],
+    collect: () => {
+      const notAfter = this.licenseState?.().not_after;
+      this.licenseExpiry.reset();
+      if (notAfter) this.licenseExpiry.set(Date.parse(notAfter) / 1000);
+    },
   });
 
   readonly replicas = new Gauge({
@@ -92,6 +106,11 @@ export class MetricsService {
     help: 'Licence in effect: 1 for the current edition and status (status: none, valid, not_yet_valid, grace, expired)',
     labelNames: ['edition', 'status'] as const,
     registers: [this.registry],
+    collect: () => {
+      const s = this.licenseState?.();
+      this.licenseInfo.reset();
+      if (s) this.licenseInfo.set({ edition: s.edition, status: s.status }, 1);
+    },
   });
 
   constructor(@Inject(FACE_POOL) pool: FacePool) {

@@ -209,7 +209,12 @@ export class IdentityTokenService {
     const threshold = tokenLevel(input.accuracy).threshold;
     const v = await verifyIdentityToken({ token: t, embedding, password: input.password, scope: input.scope }, this.peppers.find);
     if (v.keyRecovered && v.score! >= threshold) {
-      await this.ds.getRepository(IdentityTokenEntity).update({ tokenId }, { consecutiveFailures: 0, lockedUntil: null });
+      // clears the failure counter; no write when there is nothing to clear (the common case)
+      await this.ds.query(
+        `UPDATE identity_tokens SET consecutive_failures = 0, locked_until = NULL
+          WHERE token_id = $1 AND (consecutive_failures <> 0 OR locked_until IS NOT NULL)`,
+        [tokenId],
+      );
       const out: AuthOutcome = { authenticated: true, score: round4(v.score!), threshold, accuracy: input.accuracy, tokenId };
       if (input.releaseLabel) out.releasedKey = releaseKey(v.key!, tokenId, input.releaseLabel).toString('base64url');
       v.key!.fill(0);
