@@ -24,6 +24,8 @@ import { LicenseController } from './license/license.controller';
 import { LICENSE, LicenseService } from './license/license.service';
 import { MetricsService } from './metrics/metrics.service';
 import { IdentityTokenController } from './tokens/identity-token.controller';
+import { StatusListController } from './tokens/status-list.controller';
+import { StatusListService } from './tokens/status-list.service';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
 import { resolvePepperRing } from './tokens/pepper';
 
@@ -41,7 +43,15 @@ export class AppModule implements NestModule {
         }),
         AuditModule,
       ],
-      controllers: [HealthController, FaceController, ClientsController, AuditController, IdentityTokenController, LicenseController],
+      controllers: [
+        HealthController,
+        FaceController,
+        ClientsController,
+        AuditController,
+        IdentityTokenController,
+        StatusListController,
+        LicenseController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: adminToken },
@@ -75,6 +85,7 @@ export class AppModule implements NestModule {
           },
         },
         IdentityTokenService,
+        StatusListService,
         AuditRecorder,
         RetentionService,
         { provide: APP_GUARD, useClass: AuthGuard },
