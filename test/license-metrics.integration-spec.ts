@@ -213,7 +213,7 @@ describe('Prometheus metrics on their own port', () => {
   const notAfter = iso(Date.now() + 200 * DAY);
   beforeAll(async () => {
     t = await start(licenseFile({ not_after: notAfter }));
-    const m = await startMetricsServer(t.app.get(MetricsService), 0, '127.0.0.1');
+    const m = await startMetricsServer(t.app.get(MetricsService), { metricsPort: 0, metricsHost: '127.0.0.1' });
     metricsUrl = `http://127.0.0.1:${m.port}/metrics`;
     close = () => m.server.close();
   });

@@ -109,10 +109,17 @@ describe('token lifecycle: /rotate, status lists, deployment-key rotation (real 
       b[offset] = value;
       return b.toString('base64url');
     };
-    // a helper byte, the tag, and a later expiry (bytes 15..18): the key is not recovered
+    // a helper byte, the tag, and a later expiry (bytes 15..18): refused as an altered copy of the issued token
     for (const tampered of [edit(300, raw[300] ^ 0x01), edit(raw.length - 1, raw[raw.length - 1] ^ 0x80), edit(15, 0x7f)]) {
-      expect(await authenticate(a, tampered, 'Jennifer_Aniston_0001')).toEqual({ ok: true, authenticated: false, reason: 'no_match' });
+      const r = await post(a, '/authenticate', tampered, ['Jennifer_Aniston_0001']).expect(400);
+      expect(r.body).toMatchObject({ ok: false, code: 'invalid_token' });
     }
+    // on a deployment that never saw the token (B holds key 9 as a retired key), the key is not recovered
+    expect(await authenticate(b, edit(300, raw[300] ^ 0x01), 'Jennifer_Aniston_0001')).toEqual({
+      ok: true,
+      authenticated: false,
+      reason: 'no_match',
+    });
     const truncated = await post(a, '/authenticate', e.token.slice(0, 700), ['Jennifer_Aniston_0001']).expect(400);
     expect(truncated.body).toMatchObject({ ok: false, code: 'invalid_token' });
   });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Ajv from 'ajv';
 import { isMap, isScalar, parse, parseAllDocuments, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
+import { RenderError, renderChart } from './render';
 import { checkTemplateBalance, scanActions, valuesPaths, yamlSkeleton } from './template-lint';
 
 const ROOT = join(__dirname, '..', '..');
@@ -157,6 +158,7 @@ describe('values.schema.json', () => {
     expect(at(full, 'image.digest')).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(at(full, 'license.existingSecret')).toMatch(/./);
     expect(at(full, 'admin.existingSecret')).toMatch(/./);
+    expect(at(full, 'metrics.auth.existingSecret')).toMatch(/./);
     for (const list of ['pepper.previousKeys', 'extraEnv', 'ingress.tls', 'networkPolicy.database.to'])
       expect({ list, filled: (at(full, list) as unknown[]).length > 0 }).toEqual({ list, filled: true });
   });
@@ -192,6 +194,9 @@ describe('values.schema.json', () => {
     ['an unknown network peer field', { networkPolicy: { database: { to: [{ host: 'db' }] } } }, '/networkPolicy/database/to/0'],
     ['an unknown pull policy', { image: { pullPolicy: 'Sometimes' } }, '/image/pullPolicy'],
     ['a PDB as a bare number string', { podDisruptionBudget: { minAvailable: '1' } }, '/podDisruptionBudget/minAvailable'],
+    ['a metrics token in values', { metrics: { auth: { token: 'x'.repeat(32) } } }, '/metrics/auth'],
+    ['a metrics secret key that is a path', { metrics: { auth: { secretKey: '../token' } } }, '/metrics/auth/secretKey'],
+    ['a metrics host that is a URL', { config: { metricsHost: 'http://0.0.0.0' } }, '/config/metricsHost'],
   ];
 
   it('rejects an unquoted on/off, which Helm reads as a boolean', () => {
@@ -238,6 +243,7 @@ describe('values.yaml', () => {
       pepper: { existingSecret: 'facenition-pepper', previousKeys: [] },
       license: { existingSecret: '' },
       admin: { existingSecret: '' },
+      metrics: { auth: { existingSecret: '' } },
     });
   });
 
@@ -396,10 +402,12 @@ describe('deployment', () => {
     expect(db?.valueFrom?.secretKeyRef).toEqual({ name: 'TPL', key: 'TPL' });
     expect(text).toContain('required "database.existingSecret is required');
     expect(text).toContain('required "pepper.existingSecret is required');
-    for (const name of ['FACENITION_PEPPER', 'FACENITION_ADMIN_TOKEN']) expect(env.some((e) => e.name === name)).toBe(false);
+    for (const name of ['FACENITION_PEPPER', 'FACENITION_ADMIN_TOKEN', 'FACENITION_METRICS_TOKEN'])
+      expect(env.some((e) => e.name === name)).toBe(false);
     expect(text).toMatch(/FACENITION_PEPPER_FILE\n\s+value: \/etc\/facenition\/pepper\//);
     expect(text).toMatch(/FACENITION_LICENSE_FILE\n\s+value: \/etc\/facenition\/license\//);
     expect(text).toMatch(/FACENITION_ADMIN_TOKEN_FILE\n\s+value: \/etc\/facenition\/admin\//);
+    expect(text).toMatch(/FACENITION_METRICS_TOKEN_FILE\n\s+value: \/etc\/facenition\/metrics\//);
   });
 
   it('sets only environment variables the application knows', () => {
@@ -441,5 +449,112 @@ describe('network policy and helm test', () => {
     expect(text).toContain('include "facenition.testLabels"');
     expect(text).not.toContain('facenition.selectorLabels');
     expect(scanActions(text).every((a) => !a.body.includes('curl'))).toBe(true);
+  });
+});
+
+describe('template renderer (test/helm/render.ts; no helm binary here)', () => {
+  const one = (text: string, values: Values = {}) => renderChart({ templates: { 't.yaml': text }, chart: { name: 'c' } }, values)['t.yaml'];
+
+  it('follows the Go template and Sprig behaviour the chart relies on', () => {
+    expect(one('a:\n  {{- if .Values.x }} x{{- else if .Values.y }} y{{ else }} z{{ end }}\n', { y: 1 })).toBe('a: y\n');
+    expect(one('{{- with .Values.m }}{{ .k }}{{ else }}none{{ end }}', { m: { k: 'v' } })).toBe('v');
+    expect(one('{{- with .Values.m }}{{ .k }}{{ else }}none{{ end }}', { m: {} })).toBe('none');
+    expect(one('{{ range $i, $v := .Values.l }}{{ $i }}={{ $v }};{{ else }}empty{{ end }}', { l: ['a', 'b'] })).toBe('0=a;1=b;');
+    expect(one('{{ range .Values.l }}{{ . }}{{ else }}empty{{ end }}', { l: [] })).toBe('empty');
+    expect(
+      one('{{- $l := list }}{{- range .Values.l }}{{- $l = append $l (printf "/p/%s" .) }}{{- end }}{{ join "," $l }}', { l: ['a', 'b'] }),
+    ).toBe('/p/a,/p/b');
+    expect(one('{{ range .Values.l }}{{ $.Values.n }}{{ end }}', { l: [1, 2], n: 'n' })).toBe('nn');
+    expect(one('{{- define "d" }}[{{ .x }}|{{ $.x }}]{{ end }}{{ include "d" .Values | quote }}', { x: 1 })).toBe('"[1|1]"');
+    expect(one('k:\n  {{- toYaml .Values.m | nindent 2 }}', { m: { a: 1, b: [2] } })).toBe('k:\n  a: 1\n  b:\n    - 2');
+    expect(one('{{ .Values.missing }}|{{ default "d" .Values.e }}|{{ .Values.n | quote }}', { e: '', n: 9464 })).toBe('|d|"9464"');
+    expect(one('{{ if and .Values.a (gt (int .Values.n) 1) }}yes{{ end }}', { a: true, n: 2 })).toBe('yes');
+    expect(one('{{ if has .Values.k .Values.l }}yes{{ else }}no{{ end }}', { k: 'b', l: ['a'] })).toBe('no');
+    expect(() => one('{{ .Values.a.b }}', {})).toThrow(/nil pointer evaluating/);
+    expect(() => one('{{ required "x is required" .Values.x }}', {})).toThrow(new RenderError('x is required'));
+    expect(() => one('{{ fail "stop" }}')).toThrow('stop');
+    expect(() => one('{{ lookup "v1" "Secret" "ns" "name" }}')).toThrow(/unsupported function "lookup"/);
+  });
+});
+
+describe('rendered chart', () => {
+  const source = { templates: Object.fromEntries(templateFiles.map((f) => [f, template(f)])), chart: parse(read('Chart.yaml')) as Values };
+  /** Kubernetes reads manifests as YAML 1.1 (0440 is octal there). */
+  const docsOf = (text: string): Values[] =>
+    parseAllDocuments(text, { version: '1.1' }).flatMap((d) => {
+      expect(d.errors.map((e) => e.message)).toEqual([]);
+      const v = d.toJS() as unknown;
+      return isObject(v) ? [v] : [];
+    });
+  const render = (override: Values) => {
+    const out = renderChart(source, helmMerge(defaults, override));
+    return { out, docs: (file: string) => docsOf(out[file]) };
+  };
+  const podOf = (docs: Values[]) => (docs[0] as unknown as Deployment).spec.template.spec;
+  const envOf = (pod: PodSpec) => Object.fromEntries(pod.containers[0].env.map((e) => [e.name, e.value ?? e.valueFrom]));
+  interface ServiceMonitor {
+    spec: { endpoints: ({ port: string; path: string } & Values)[] };
+  }
+
+  it.each(ciFiles)('renders every template for ci/%s into well-formed resources', (file) => {
+    const rendered = renderChart(source, ciValues(file));
+    const kinds = yamlTemplates.flatMap((f) =>
+      docsOf(rendered[f]).map((d) => {
+        expect(typeof d.apiVersion).toBe('string');
+        return d.kind;
+      }),
+    );
+    expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Pod']));
+    expect(rendered['NOTES.txt']).toContain('/metrics');
+  });
+
+  it('without metrics.auth: no token file, no extra volume, a ServiceMonitor without credentials, and NOTES say the scrape is open', () => {
+    const r = render({ metrics: { serviceMonitor: { enabled: true } } });
+    const pod = podOf(r.docs('deployment.yaml'));
+    const env = envOf(pod);
+    expect(env.FACENITION_METRICS_HOST).toBe('0.0.0.0');
+    expect(env.FACENITION_METRICS_PORT).toBe('9464');
+    expect(Object.keys(env).filter((n) => n.startsWith('FACENITION_METRICS_TOKEN'))).toEqual([]);
+    expect(pod.volumes.map((v) => v.name)).not.toContain('metrics-auth');
+    expect(pod.containers[0].volumeMounts.map((m) => m.name)).not.toContain('metrics-auth');
+    const [monitor] = r.docs('servicemonitor.yaml') as unknown as ServiceMonitor[];
+    expect(monitor.spec.endpoints).toHaveLength(1);
+    expect(Object.keys(monitor.spec.endpoints[0]).sort()).toEqual(['interval', 'path', 'port', 'scrapeTimeout']);
+    expect(r.out['NOTES.txt']).toContain('Scrapes are not authenticated');
+  });
+
+  it('with metrics.auth: the pod reads the token from the Secret as a file and the ServiceMonitor sends it as a bearer token', () => {
+    const r = render({
+      config: { metricsHost: '::' },
+      metrics: { auth: { existingSecret: 'facenition-metrics', secretKey: 'scrape-token' }, serviceMonitor: { enabled: true } },
+    });
+    const pod = podOf(r.docs('deployment.yaml'));
+    const env = envOf(pod);
+    expect(env.FACENITION_METRICS_HOST).toBe('::');
+    expect(env.FACENITION_METRICS_TOKEN_FILE).toBe('/etc/facenition/metrics/scrape-token');
+    expect(env).not.toHaveProperty('FACENITION_METRICS_TOKEN');
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'metrics-auth', mountPath: '/etc/facenition/metrics', readOnly: true });
+    expect(pod.volumes.find((v) => v.name === 'metrics-auth')).toEqual({
+      name: 'metrics-auth',
+      secret: { secretName: 'facenition-metrics', defaultMode: 0o440, items: [{ key: 'scrape-token', path: 'scrape-token' }] },
+    });
+    const [monitor] = r.docs('servicemonitor.yaml') as unknown as ServiceMonitor[];
+    expect(monitor.spec.endpoints[0]).toMatchObject({
+      port: 'metrics',
+      path: '/metrics',
+      authorization: { type: 'Bearer', credentials: { name: 'facenition-metrics', key: 'scrape-token' } },
+    });
+    expect(r.out['NOTES.txt']).toContain('bearer token from Secret facenition-metrics (key scrape-token)');
+    expect(r.out['NOTES.txt']).not.toContain('Scrapes are not authenticated');
+  });
+
+  it('with metrics.auth but no ServiceMonitor: the pod still requires the token', () => {
+    const r = render({ metrics: { auth: { existingSecret: 'facenition-metrics' } } });
+    expect(envOf(podOf(r.docs('deployment.yaml'))).FACENITION_METRICS_TOKEN_FILE).toBe('/etc/facenition/metrics/token');
+    expect(r.docs('servicemonitor.yaml')).toEqual([]);
+  });
+
+  it('stops on a missing required Secret reference, as helm would', () => {
+    expect(() => render({ database: { existingSecret: '' } })).toThrow(/database.existingSecret is required/);
   });
 });

@@ -42,8 +42,10 @@ export async function createApp(
 function announceAdminToken(src: AdminTokenSource): void {
   const log = new Logger('Auth');
   if (src.generated) {
-    // printed exactly once, on the start that created it; later starts only name the file
-    log.warn(`generated an admin client token (stored in ${src.origin}, mode 0600): ${src.token}`);
+    // the credential itself never goes to the log (logs are shipped and kept); an operator at a
+    // terminal sees it once on that terminal, everyone else reads the file
+    log.warn(`generated the admin credential into ${src.origin} (mode 0600): read it from that file`);
+    if (process.stdout.isTTY) process.stdout.write(`\nAdmin credential (shown once, also in ${src.origin}): ${src.token}\n\n`);
   } else {
     log.log(`admin client token from ${src.origin}`);
   }

@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '@facenition/audit';
 import { ClientsModule } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
@@ -12,6 +12,7 @@ import { AuditInterceptor } from './common/audit.interceptor';
 import { AuditRecorder } from './common/audit-recorder';
 import { ADMIN_TOKEN, AuthGuard } from './common/auth.guard';
 import { BodyMiddleware } from './common/body.middleware';
+import { EarlyAuthMiddleware, PublicRoutes } from './common/early-auth.middleware';
 import { ErrorFilter } from './common/error.filter';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { APP_CONFIG, type AppConfig } from './config';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
           authLimit: { maxFailures: config.authMaxFailures, windowSeconds: config.authWindowSeconds },
         }),
         AuditModule,
+        DiscoveryModule,
       ],
       controllers: [
         HealthController,
@@ -88,6 +90,7 @@ export class AppModule implements NestModule {
         StatusListService,
         AuditRecorder,
         RetentionService,
+        PublicRoutes,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
@@ -96,6 +99,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestLogMiddleware, BodyMiddleware).forRoutes('*');
+    consumer.apply(RequestLogMiddleware, EarlyAuthMiddleware, BodyMiddleware).forRoutes('*');
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -27,5 +30,74 @@ describe('loadConfig', () => {
 
   it('refuses a short admin token', () => {
     expect(() => loadConfig({ FACENITION_ADMIN_TOKEN: 'short' })).toThrow(/FACENITION_ADMIN_TOKEN: must be at least 24/);
+  });
+
+  describe('metrics endpoint', () => {
+    const TOKEN = 'metrics-scrape-token-0123456789';
+    const dir = mkdtempSync(join(tmpdir(), 'facenition-config-'));
+    const file = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text, { mode: 0o600 });
+      return path;
+    };
+
+    it('binds to the API host unless FACENITION_METRICS_HOST says otherwise', () => {
+      expect(loadConfig({}).metricsHost).toBe('0.0.0.0');
+      expect(loadConfig({ FACENITION_HOST: '127.0.0.1' }).metricsHost).toBe('127.0.0.1');
+      expect(loadConfig({ FACENITION_HOST: '::1' }).metricsHost).toBe('::1');
+      expect(loadConfig({ FACENITION_HOST: '127.0.0.1', FACENITION_METRICS_HOST: '10.1.2.3' }).metricsHost).toBe('10.1.2.3');
+      expect(loadConfig({ FACENITION_HOST: '127.0.0.1', FACENITION_METRICS_HOST: '' }).metricsHost).toBe('127.0.0.1');
+    });
+
+    it('is open without a token, and takes the token from FACENITION_METRICS_TOKEN', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ FACENITION_METRICS_TOKEN: TOKEN }).metricsToken).toBe(TOKEN);
+    });
+
+    it('reads FACENITION_METRICS_TOKEN_FILE once, trimmed', () => {
+      expect(loadConfig({ FACENITION_METRICS_TOKEN_FILE: file('token', `  ${TOKEN}\n`) }).metricsToken).toBe(TOKEN);
+    });
+
+    it.each([
+      ['a short token', { FACENITION_METRICS_TOKEN: 'short' }, /FACENITION_METRICS_TOKEN: must be at least 24 characters/],
+      [
+        'a token with spaces',
+        { FACENITION_METRICS_TOKEN: 'a token with spaces in it, 24+' },
+        /FACENITION_METRICS_TOKEN: must be printable ASCII/,
+      ],
+      [
+        'a missing token file',
+        { FACENITION_METRICS_TOKEN_FILE: '/nonexistent/metrics-token' },
+        /FACENITION_METRICS_TOKEN_FILE: \/nonexistent\/metrics-token does not exist/,
+      ],
+      [
+        'a token and a token file',
+        { FACENITION_METRICS_TOKEN: TOKEN, FACENITION_METRICS_TOKEN_FILE: '/x' },
+        /FACENITION_METRICS_TOKEN_FILE: set it or FACENITION_METRICS_TOKEN, not both/,
+      ],
+    ])('refuses %s, naming the variable', (_name, env, message) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('refuses a token file holding fewer than 24 characters or spaces, without echoing it', () => {
+      for (const secret of ['short-secret-xyz\n', 'twenty four characters with spaces\n']) {
+        const path = file('bad-token', secret);
+        let message = '';
+        try {
+          loadConfig({ FACENITION_METRICS_TOKEN_FILE: path });
+        } catch (e) {
+          message = (e as Error).message;
+        }
+        expect(message).toMatch(new RegExp(`^invalid configuration: FACENITION_METRICS_TOKEN_FILE: the token in ${path} must be`));
+        expect(message).not.toContain(secret.trim());
+      }
+    });
+
+    it('names the variable when the token file cannot be read', () => {
+      expect(() => loadConfig({ FACENITION_METRICS_TOKEN_FILE: dir })).toThrow(
+        `FACENITION_METRICS_TOKEN_FILE: ${dir} cannot be read (EISDIR)`,
+      );
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -16,6 +16,10 @@ export function installRoot(start = __dirname): string {
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+
+/** Sent verbatim in an Authorization header by scrapers, so printable ASCII without spaces. */
+const METRICS_TOKEN_CHARS = /^[\x21-\x7e]+$/;
+const METRICS_TOKEN_CHARS_MESSAGE = 'must be printable ASCII without spaces';
 
 const schema = z.object({
   FACENITION_HOST: z.string().min(1).default('0.0.0.0'),
@@ -35,11 +39,13 @@ const schema = z.object({
   FACENITION_MAX_IMAGE_PIXELS: int(40_000_000, 10_000, 500_000_000),
   FACENITION_MAX_IMAGES: int(10, 2, 100),
   FACENITION_MAX_BODY_BYTES: int(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  FACENITION_MAX_UNAUTHENTICATED_BODIES: int(4, 1, 1000),
+  FACENITION_MAX_INFLIGHT_BODIES: int(64, 1, 100_000),
   FACENITION_MIN_FACE_SIZE: int(40, 16, 1000),
   FACENITION_LIVENESS_THRESHOLD: num(0.5, 0, 1),
   FACENITION_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   FACENITION_DB_POOL_SIZE: int(10, 1, 200),
-  FACENITION_ROTATION_GRACE_SECONDS: int(86_400, 0, 90 * 86_400),
+  FACENITION_ROTATION_GRACE_SECONDS: int(86_400, 0, 30 * 86_400),
   FACENITION_ACCESS_TOKEN_TTL_SECONDS: int(900, 60, 86_400),
   FACENITION_AUDIT_RETENTION_DAYS: int(0, 0, 36_500),
   FACENITION_AUTH_MAX_FAILURES: int(20, 1, 100_000),
@@ -56,7 +62,13 @@ const schema = z.object({
   FACENITION_LICENSE_FILE: z.string().min(1).optional(),
   FACENITION_LICENSE_GRACE_DAYS: int(30, 0, 365),
   FACENITION_METRICS_PORT: int(9464, 0, 65535),
-  FACENITION_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  FACENITION_METRICS_HOST: z.string().min(1).optional(),
+  FACENITION_METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .regex(METRICS_TOKEN_CHARS, METRICS_TOKEN_CHARS_MESSAGE)
+    .optional(),
+  FACENITION_METRICS_TOKEN_FILE: z.string().min(1).optional(),
 });
 
 const databaseUrl = z
@@ -79,6 +91,10 @@ export interface AppConfig {
   maxImagePixels: number;
   maxImages: number;
   maxBodyBytes: number;
+  /** Requests without an X-Auth-Token header whose bodies may be read at once (their credential is in the body). */
+  maxUnauthenticatedBodies: number;
+  /** Requests with a body in flight at once (read, processed, not yet answered). */
+  maxInflightBodies: number;
   minFaceSize: number;
   livenessThreshold: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -107,10 +123,35 @@ export interface AppConfig {
   licenseGraceDays: number;
   /** Prometheus /metrics on its own port (0 = off). */
   metricsPort: number;
+  /** Interface of the metrics server; unset = the API's host (FACENITION_HOST). */
   metricsHost: string;
+  /** Bearer token a scrape must present (FACENITION_METRICS_TOKEN or _FILE); unset = open scrape. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
+
+/** FACENITION_METRICS_TOKEN, or the file named by FACENITION_METRICS_TOKEN_FILE read once (trimmed). */
+function metricsToken(token: string | undefined, file: string | undefined): string | undefined {
+  if (token !== undefined && file !== undefined)
+    throw new ConfigError('invalid configuration: FACENITION_METRICS_TOKEN_FILE: set it or FACENITION_METRICS_TOKEN, not both');
+  if (file === undefined) return token;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+    throw new ConfigError(`invalid configuration: FACENITION_METRICS_TOKEN_FILE: ${file} ${why}`);
+  }
+  const fromFile = text.trim();
+  // never echo the file's content: it is a secret
+  if (fromFile.length < 24)
+    throw new ConfigError(`invalid configuration: FACENITION_METRICS_TOKEN_FILE: the token in ${file} must be at least 24 characters`);
+  if (!METRICS_TOKEN_CHARS.test(fromFile))
+    throw new ConfigError(`invalid configuration: FACENITION_METRICS_TOKEN_FILE: the token in ${file} ${METRICS_TOKEN_CHARS_MESSAGE}`);
+  return fromFile;
+}
 
 /** The one place that reads the environment. Fails with a message naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -126,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const root = installRoot();
+  const scrapeToken = metricsToken(e.FACENITION_METRICS_TOKEN, e.FACENITION_METRICS_TOKEN_FILE);
   return {
     host: e.FACENITION_HOST,
     port: e.FACENITION_PORT,
@@ -141,6 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxImagePixels: e.FACENITION_MAX_IMAGE_PIXELS,
     maxImages: e.FACENITION_MAX_IMAGES,
     maxBodyBytes: e.FACENITION_MAX_BODY_BYTES,
+    maxUnauthenticatedBodies: e.FACENITION_MAX_UNAUTHENTICATED_BODIES,
+    maxInflightBodies: e.FACENITION_MAX_INFLIGHT_BODIES,
     minFaceSize: e.FACENITION_MIN_FACE_SIZE,
     livenessThreshold: e.FACENITION_LIVENESS_THRESHOLD,
     logLevel: e.FACENITION_LOG_LEVEL,
@@ -166,7 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     licenseFile: e.FACENITION_LICENSE_FILE,
     licenseGraceDays: e.FACENITION_LICENSE_GRACE_DAYS,
     metricsPort: e.FACENITION_METRICS_PORT,
-    metricsHost: e.FACENITION_METRICS_HOST,
+    metricsHost: e.FACENITION_METRICS_HOST ?? e.FACENITION_HOST,
+    metricsToken: scrapeToken,
   };
 }
 

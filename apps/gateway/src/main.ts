@@ -16,9 +16,9 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   log.log(`Facenition listening on http://${config.host}:${config.port}${config.basePath}`);
   if (config.metricsPort) {
-    const m = await startMetricsServer(app.get(MetricsService), config.metricsPort, config.metricsHost);
+    // logs where it listens and whether a scrape must authenticate (never the token)
+    const m = await startMetricsServer(app.get(MetricsService), config, log);
     (app.getHttpServer() as Server).once('close', () => m.server.close());
-    log.log(`Prometheus metrics on http://${config.metricsHost}:${m.port}/metrics`);
   }
   const t = Date.now();
   await pool.start();

@@ -10,6 +10,7 @@ export interface AuditQuery {
   endpoint?: string;
   outcome?: 'success' | 'client_error' | 'server_error' | 'error';
   requestId?: string;
+  clientRequestId?: string;
   afterSeq?: string;
   limit: number;
 }
@@ -38,6 +39,7 @@ export interface AuditView {
   token_ref: string | null;
   latency_ms: number;
   source_ip: string | null;
+  client_request_id: string | null;
   hash: string;
 }
 
@@ -56,6 +58,7 @@ export const AUDIT_COLUMNS: (keyof AuditView)[] = [
   'token_ref',
   'latency_ms',
   'source_ip',
+  'client_request_id',
   'hash',
 ];
 
@@ -75,6 +78,7 @@ export function auditView(r: AuditRecordEntity): AuditView {
     token_ref: r.tokenRef,
     latency_ms: r.latencyMs,
     source_ip: r.sourceIp,
+    client_request_id: r.clientRequestId,
     hash: r.hash.toString('hex'),
   };
 }
@@ -111,6 +115,7 @@ export class AuditService {
     if (q.clientId) qb.andWhere('a.client_id = :client', { client: q.clientId });
     if (q.endpoint) qb.andWhere('a.endpoint = :endpoint', { endpoint: q.endpoint });
     if (q.requestId) qb.andWhere('a.request_id = :rid', { rid: q.requestId });
+    if (q.clientRequestId) qb.andWhere('a.client_request_id = :crid', { crid: q.clientRequestId });
     if (q.afterSeq) qb.andWhere('a.seq > :after', { after: q.afterSeq });
     switch (q.outcome) {
       case 'success':

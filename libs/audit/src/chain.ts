@@ -15,13 +15,18 @@ export interface AuditFields {
   tokenRef: string | null;
   latencyMs: number;
   sourceIp: string | null;
+  /** The caller's own X-Request-Id; absent from records written before it existed. */
+  clientRequestId?: string | null;
 }
 
 export const GENESIS_HASH = Buffer.alloc(32);
 
-/** Canonical serialisation that is hashed: a JSON array of the values in a fixed order, seq first. */
+/**
+ * Canonical serialisation that is hashed: a JSON array of the values in a fixed order, seq first.
+ * client_request_id is appended only when present, so records written before it existed verify unchanged.
+ */
 export function canonical(seq: string, f: AuditFields): string {
-  return JSON.stringify([
+  const values: unknown[] = [
     seq,
     f.ts.toISOString(),
     f.requestId,
@@ -36,7 +41,9 @@ export function canonical(seq: string, f: AuditFields): string {
     f.tokenRef,
     f.latencyMs,
     f.sourceIp,
-  ]);
+  ];
+  if (f.clientRequestId !== undefined && f.clientRequestId !== null) values.push(f.clientRequestId);
+  return JSON.stringify(values);
 }
 
 /** hash_n = SHA-256(hash_{n-1} || canonical(record_n)). */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiClientEntity, DATA_SOURCE, ServerSecretEntity, type ClientEnvironment, type ClientPlan } from '@facenition/database';
 import type { DataSource } from 'typeorm';
-import { ClientAuthError, ClientNotFoundError, InvalidClientRequestError } from './errors';
+import { ClientAuthError, ClientConflictError, ClientForbiddenError, ClientNotFoundError, InvalidClientRequestError } from './errors';
 import { newClientSecret, newClientToken, parseClientToken, safeEqual, sha256, signAccessToken, verifyAccessToken } from './tokens';
 
 export const CLIENTS_OPTIONS = Symbol('CLIENTS_OPTIONS');
@@ -10,7 +10,10 @@ export const CLOCK = Symbol('CLOCK');
 export type Clock = () => Date;
 
 export interface ClientsOptions {
-  /** How long the previous long-lived token keeps working after a rotation. */
+  /**
+   * How long the previous long-lived token keeps working after a rotation: the default of both
+   * rotations, and the most a client may ask for when it rotates its own token.
+   */
   rotationGraceSeconds: number;
   /** Lifetime of access tokens issued by /token. */
   accessTokenTtlSeconds: number;
@@ -22,7 +25,13 @@ export interface ClientPrincipal {
   name: string;
   environment: ClientEnvironment;
   plan: ClientPlan;
+  /** Clients of one tenant share identity tokens (default: the client's own id). */
+  tenant: string;
   via: 'client_token' | 'access_token';
+  /** A long-lived token that was rotated out and is still inside its grace period. */
+  rotatedOut: boolean;
+  /** SHA-256 of the presented long-lived token's secret part (for compare-and-swap rotation). */
+  tokenHash?: Buffer;
 }
 
 export interface ClientView {
@@ -30,6 +39,7 @@ export interface ClientView {
   name: string;
   environment: ClientEnvironment;
   plan: ClientPlan;
+  tenant: string;
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
@@ -38,6 +48,15 @@ export interface ClientView {
 }
 
 const ACCESS_KEY = 'access_token_signing_key';
+
+/** Most an admin may grant as grace when rotating a client's token. */
+export const MAX_ROTATION_GRACE_SECONDS = 30 * 86_400;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** A tenant label: letters, digits and ._:- (a client id is one). */
+export const TENANT = /^[A-Za-z0-9._:-]{1,100}$/;
 
 @Injectable()
 export class ClientsService {
@@ -60,6 +79,7 @@ export class ClientsService {
       name: c.name,
       environment: c.environment,
       plan: c.plan,
+      tenant: c.tenant,
       created_at: c.createdAt.toISOString(),
       expires_at: c.expiresAt?.toISOString() ?? null,
       revoked_at: c.revokedAt?.toISOString() ?? null,
@@ -69,8 +89,10 @@ export class ClientsService {
   }
 
   /** Creates an API client; the returned token and secret are shown exactly once (only hashes are kept). */
-  async create(input: { name: string; environment: ClientEnvironment; plan: ClientPlan; expiresAt?: Date }) {
+  async create(input: { name: string; environment: ClientEnvironment; plan: ClientPlan; expiresAt?: Date; tenant?: string }) {
     if (input.expiresAt && input.expiresAt <= this.now()) throw new InvalidClientRequestError('expires_at must be in the future');
+    if (input.tenant !== undefined && !TENANT.test(input.tenant))
+      throw new InvalidClientRequestError('tenant must be 1..100 characters [A-Za-z0-9._:-]');
     const token = newClientToken(randomUUID());
     const secret = newClientSecret();
     const entity = this.repo.create({
@@ -86,6 +108,7 @@ export class ClientsService {
       previousValidUntil: null,
       secretHash: secret.hash,
       rotatedAt: null,
+      tenant: input.tenant ?? token.id,
     });
     await this.repo.insert(entity);
     return { client: this.view(entity), client_token: token.token, client_secret: secret.secret };
@@ -96,7 +119,7 @@ export class ClientsService {
   }
 
   async get(id: string): Promise<ApiClientEntity> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ClientNotFoundError();
+    if (!isUuid(id)) throw new ClientNotFoundError();
     const c = await this.repo.findOneBy({ id });
     if (!c) throw new ClientNotFoundError();
     return c;
@@ -111,10 +134,36 @@ export class ClientsService {
     return this.view(c);
   }
 
-  /** New long-lived token; the old one keeps working for the configured grace period. */
+  /** Admin rotation: new long-lived token; the old one keeps working for the grace period (at most 30 days). */
   async rotate(id: string, graceSeconds = this.opts.rotationGraceSeconds) {
-    const c = await this.get(id);
+    if (graceSeconds > MAX_ROTATION_GRACE_SECONDS)
+      throw new InvalidClientRequestError(`grace_seconds may be at most ${MAX_ROTATION_GRACE_SECONDS}`);
+    return this.replaceToken(await this.get(id), graceSeconds);
+  }
+
+  /**
+   * Self-service rotation: only the client's current long-lived token may rotate it: not a
+   * short-lived access token (it would outlive its 15 minutes as a permanent token) and not a
+   * rotated-out token still in its grace period (it would cut off the owner's current token).
+   * The grace period is at most the configured default. The swap is conditional on the presented
+   * token still being the current one, so of two concurrent rotations exactly one succeeds.
+   */
+  async rotateSelf(principal: ClientPrincipal, graceSeconds = this.opts.rotationGraceSeconds) {
+    if (principal.via !== 'client_token' || principal.rotatedOut || !principal.tokenHash) {
+      throw new ClientForbiddenError(
+        principal.via === 'access_token'
+          ? 'a short-lived access token cannot rotate the client token: use the current long-lived client token (fnc_)'
+          : 'a rotated-out client token cannot rotate the client token: use the current long-lived client token (fnc_)',
+      );
+    }
+    if (graceSeconds > this.opts.rotationGraceSeconds)
+      throw new InvalidClientRequestError(`grace_seconds may be at most ${this.opts.rotationGraceSeconds} for a self-service rotation`);
+    return this.replaceToken(await this.get(principal.clientId), graceSeconds, principal.tokenHash);
+  }
+
+  private async replaceToken(c: ApiClientEntity, graceSeconds: number, expectedHash?: Buffer) {
     if (c.revokedAt) throw new InvalidClientRequestError('a revoked client cannot be rotated');
+    const id = c.id;
     const token = newClientToken(id);
     const now = this.now();
     const patch = {
@@ -124,7 +173,13 @@ export class ClientsService {
       previousValidUntil: new Date(now.getTime() + graceSeconds * 1000),
       rotatedAt: now,
     };
-    await this.repo.update({ id }, patch);
+    const u = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set(patch)
+      .where('id = :id AND token_hash = :current', { id, current: expectedHash ?? c.tokenHash })
+      .execute();
+    if (u.affected !== 1) throw new ClientConflictError('the client token was rotated concurrently; authenticate with the current token');
     return {
       client: this.view({ ...c, ...patch }),
       client_token: token.token,
@@ -135,7 +190,7 @@ export class ClientsService {
   /** OAuth2 client-credentials: client id + secret -> short-lived access token. */
   async issueAccessToken(clientId: string, clientSecret: string) {
     const invalid = new ClientAuthError('invalid client credentials', 'invalid_client');
-    if (!/^[0-9a-f-]{36}$/i.test(clientId)) throw invalid;
+    if (!isUuid(clientId)) throw invalid;
     const c = await this.repo.findOneBy({ id: clientId });
     // hash even when the client is unknown, so timing does not reveal which ids exist
     const presented = sha256(clientSecret);
@@ -170,9 +225,15 @@ export class ClientsService {
       if (!current && (!c.previousValidUntil || c.previousValidUntil <= now)) {
         throw new ClientAuthError('client token was rotated and its grace period has ended', 'token_rotated');
       }
+      this.assertUsable(c);
+      return { ...this.principalOf(c, 'client_token'), rotatedOut: !current, tokenHash: parsed.hash };
     }
     this.assertUsable(c);
-    return { clientId: c.id, name: c.name, environment: c.environment, plan: c.plan, via: access ? 'access_token' : 'client_token' };
+    return this.principalOf(c, 'access_token');
+  }
+
+  private principalOf(c: ApiClientEntity, via: ClientPrincipal['via']): ClientPrincipal {
+    return { clientId: c.id, name: c.name, environment: c.environment, plan: c.plan, tenant: c.tenant, via, rotatedOut: false };
   }
 
   private assertUsable(c: ApiClientEntity): void {

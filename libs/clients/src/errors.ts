@@ -46,3 +46,20 @@ export class InvalidClientRequestError extends Error {
     this.name = 'InvalidClientRequestError';
   }
 }
+
+/** Authenticated, but this credential may not do that (e.g. an access token rotating the client token). */
+export class ClientForbiddenError extends Error {
+  readonly code = 'forbidden';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientForbiddenError';
+  }
+}
+
+export class ClientConflictError extends Error {
+  readonly code = 'conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientConflictError';
+  }
+}

@@ -5,6 +5,8 @@ import { IdentityTokens1764288000000 } from './migrations/1764288000000-Identity
 import { StatusLists1764374400000 } from './migrations/1764374400000-StatusLists';
 import { LicenseUsage1764460800000 } from './migrations/1764460800000-LicenseUsage';
 import { Instances1764547200000 } from './migrations/1764547200000-Instances';
+import { SecurityFixes1764633600000 } from './migrations/1764633600000-SecurityFixes';
+import { StatusListReset1764720000000 } from './migrations/1764720000000-StatusListReset';
 
 export const MIGRATIONS = [
   Init1764201600000,
@@ -12,6 +14,8 @@ export const MIGRATIONS = [
   StatusLists1764374400000,
   LicenseUsage1764460800000,
   Instances1764547200000,
+  SecurityFixes1764633600000,
+  StatusListReset1764720000000,
 ];
 
 export interface DatabaseOptions {

@@ -20,6 +20,8 @@ export class ApiClientEntity {
   /** SHA-256 of the client secret used at /token. */
   @Column('bytea', { name: 'secret_hash' }) secretHash!: Buffer;
   @Column('timestamptz', { name: 'rotated_at', nullable: true }) rotatedAt!: Date | null;
+  /** Clients of one tenant share identity tokens; by default a client is its own tenant (its id). */
+  @Column('text') tenant!: string;
 }
 
 @Entity('quota_usage')
@@ -48,6 +50,8 @@ export class AuditRecordEntity {
   @Column('text', { name: 'token_ref', nullable: true }) tokenRef!: string | null;
   @Column('double precision', { name: 'latency_ms' }) latencyMs!: number;
   @Column('text', { name: 'source_ip', nullable: true }) sourceIp!: string | null;
+  /** The caller's own X-Request-Id (validated), kept apart from the server-generated request_id. */
+  @Column('text', { name: 'client_request_id', nullable: true }) clientRequestId!: string | null;
   @Column('bytea', { name: 'prev_hash' }) prevHash!: Buffer;
   @Column('bytea') hash!: Buffer;
 }
@@ -90,6 +94,10 @@ export class IdentityTokenEntity {
   @Column('bytea', { name: 'replaced_by', nullable: true }) replacedBy!: Buffer | null;
   @Column('integer', { name: 'consecutive_failures' }) consecutiveFailures!: number;
   @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
+  /** Tenant of the issuing client: only clients of this tenant may use the token. */
+  @Column('text') tenant!: string;
+  /** SHA-256 over the issued token's bytes: an altered copy is refused before it can count as a failure. */
+  @Column('bytea', { name: 'token_digest', nullable: true }) tokenDigest!: Buffer | null;
 }
 
 /** Last imported status list per issuing deployment (anti-rollback: older lists are refused). */
@@ -100,6 +108,10 @@ export class StatusListSourceEntity {
   @Column('timestamptz', { name: 'issued_at' }) issuedAt!: Date;
   @Column('timestamptz', { name: 'imported_at' }) importedAt!: Date;
   @Column('integer') entries!: number;
+  /** Last admin reset of the anti-rollback mark; a reset later than imported_at lets the next list in whatever its date. */
+  @Column('timestamptz', { name: 'reset_at', nullable: true }) resetAt!: Date | null;
+  /** Generation of the list in force in status_list_entries (imported_revocations shows only these). */
+  @Column('bigint') generation!: string;
 }
 
 /** A token revoked at another deployment, from its signed status list. */

@@ -33,6 +33,16 @@ export class OverloadedError extends FaceError {
   }
 }
 
+/**
+ * The caller gave up on the job (its AbortSignal fired): it was taken off the queue, or its
+ * result was discarded. Not a fault of the image or of the engine.
+ */
+export class CancelledError extends FaceError {
+  constructor(message = 'face analysis was cancelled') {
+    super(message, 'cancelled');
+  }
+}
+
 /** A model file is missing or does not match its pinned SHA-256. */
 export class ModelIntegrityError extends FaceError {
   constructor(message: string) {

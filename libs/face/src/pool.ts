@@ -3,7 +3,7 @@ import { startWorker } from '@facenition/worker';
 import type { AnalyzeRequest, AnalyzeResult } from './analyze';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect';
-import { ModelIntegrityError, OverloadedError, reviveFaceError } from './errors';
+import { CancelledError, ModelIntegrityError, OverloadedError, reviveFaceError } from './errors';
 import { loadVerifiedModels } from './models';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker-protocol';
 
@@ -19,10 +19,23 @@ export interface FacePoolOptions {
   detect?: DetectOptions;
 }
 
+/** Jobs by outcome since the pool was created (for tests and metrics). */
+export interface FacePoolStats {
+  /** Ran in a worker and the caller got the outcome (a result or an image error). */
+  completed: number;
+  /** Aborted before reaching a worker (taken off the queue, or already aborted when submitted): no work done. */
+  cancelled: number;
+  /** Aborted while running: the worker finished it and the outcome was thrown away. */
+  discarded: number;
+}
+
 interface Pending {
   job: WorkerJob;
+  /** Both answer the caller at most once and detach the abort listener. */
   resolve: (r: AnalyzeResult) => void;
   reject: (e: Error) => void;
+  /** The caller has its answer; a worker reply arriving later is discarded. */
+  settled: boolean;
 }
 
 interface Slot {
@@ -41,6 +54,7 @@ export class FacePool {
   private closed = false;
   private readyFlag = false;
   private readonly init: WorkerInit;
+  private readonly counts: FacePoolStats = { completed: 0, cancelled: 0, discarded: 0 };
 
   constructor(private readonly opts: FacePoolOptions) {
     this.init = {
@@ -60,6 +74,10 @@ export class FacePool {
     return { queued: this.queue.length, running: this.slots.filter((s) => s.busy).length };
   }
 
+  get stats(): Readonly<FacePoolStats> {
+    return { ...this.counts };
+  }
+
   /** Verifies the model files, then starts every worker and waits until each has loaded its sessions. */
   async start(): Promise<void> {
     loadVerifiedModels(this.opts.modelsDir); // fail fast, with the full list of problems, before spawning
@@ -75,17 +93,55 @@ export class FacePool {
     this.slots.length = 0;
   }
 
-  analyze(bytes: Uint8Array, request: AnalyzeRequest): Promise<AnalyzeResult> {
+  /**
+   * Analyses one image in a worker. When `signal` aborts, the promise rejects with CancelledError at
+   * once: a queued job leaves the queue; a running one finishes in its worker and its result is dropped.
+   */
+  analyze(bytes: Uint8Array, request: AnalyzeRequest, signal?: AbortSignal): Promise<AnalyzeResult> {
     if (this.closed) return Promise.reject(new OverloadedError('face engine is shutting down'));
-    const idle = this.slots.find((s) => !s.busy);
+    if (signal?.aborted) {
+      this.counts.cancelled++;
+      return Promise.reject(new CancelledError());
+    }
+    // straight to an idle worker only when nobody is waiting (a slot can be idle for a moment before its deferred pump)
+    const idle = this.queue.length === 0 ? this.slots.find((s) => !s.busy) : undefined;
     if (!idle && this.queue.length >= this.opts.maxQueue) return Promise.reject(new OverloadedError());
     return new Promise<AnalyzeResult>((resolve, reject) => {
       // copy into a buffer we own, so it can be transferred to the worker without touching the caller's memory
       const job: WorkerJob = { id: this.nextId++, bytes: new Uint8Array(bytes), request };
-      const pending = { job, resolve, reject };
+      const onAbort = (): void => this.cancel(pending);
+      const settle = (): void => {
+        pending.settled = true;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const pending: Pending = {
+        job,
+        settled: false,
+        resolve: (r) => {
+          settle();
+          resolve(r);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (idle) this.dispatch(idle, pending);
       else this.queue.push(pending);
     });
+  }
+
+  private cancel(p: Pending): void {
+    if (p.settled) return;
+    const i = this.queue.indexOf(p);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      p.job.bytes.fill(0); // our copy of the photo
+      this.counts.cancelled++;
+    }
+    // a running job cannot be interrupted inside ONNX; its reply is discarded (and counted) when it arrives
+    p.reject(new CancelledError());
   }
 
   private dispatch(slot: Slot, p: Pending): void {
@@ -114,11 +170,17 @@ export class FacePool {
           case 'error': {
             const p = slot.busy;
             slot.busy = undefined;
-            if (p && p.job.id === msg.id) {
+            if (p && p.job.id === msg.id && !p.settled) {
+              this.counts.completed++;
               if (msg.type === 'result') p.resolve(msg.result);
               else p.reject(reviveFaceError(msg.name, msg.message, msg.code));
+            } else {
+              // nobody waits for this outcome any more: the embedding must not linger in memory
+              if (msg.type === 'result') msg.result.embedding?.fill(0);
+              if (p?.settled) this.counts.discarded++;
             }
-            this.pump(slot);
+            // next job after the caller's promise reactions have run, so a request that just failed can cancel its queued jobs first
+            setImmediate(() => this.pump(slot));
             return;
           }
           default: {

@@ -7,3 +7,4 @@ export * from './token';
 export * from './tokeniser';
 export * from './status-list';
 export * from './levels';
+export * from './status-list-thread';

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { signStatusList, statusListPublicKey, StatusListError, verifyStatusList } from './status-list';
+import {
+  signStatusList,
+  STATUS_LIST_MAX_FUTURE_SKEW_MS,
+  statusListKeys,
+  statusListPublicKey,
+  StatusListError,
+  verifyStatusList,
+  verifyStatusListPacked,
+} from './status-list';
+import { verifyStatusListInWorker } from './status-list-thread';
 import { PepperRing, type Pepper } from './tokeniser';
 
 const pepperA: Pepper = { keyId: Buffer.from('a1a2a3a4a5a6a7a8', 'hex'), key: Buffer.alloc(32, 7) };
@@ -10,6 +19,8 @@ const entries = [
   { tokenId: randomBytes(16).toString('hex'), revokedAt: new Date('2026-11-02T10:00:00Z') },
 ];
 const issuedAt = new Date('2026-11-27T12:00:00Z');
+/** the importing deployment's clock, a day after the list was issued */
+const now = new Date('2026-11-28T12:00:00Z');
 
 function mutate(text: string, f: (d: Record<string, string>) => void): string {
   const d = JSON.parse(text);
@@ -21,13 +32,13 @@ describe('revocation status list', () => {
   const signed = signStatusList({ issuer, issuedAt, revoked: entries }, pepperA);
 
   it('round-trips under the deployment key that signed it', () => {
-    const l = verifyStatusList(signed, [pepperB, pepperA]);
+    const l = verifyStatusList(signed, [pepperB, pepperA], now);
     expect(l).toEqual({ issuer, issuedAt, keyId: 'a1a2a3a4a5a6a7a8', revoked: entries });
     expect(JSON.parse(signed).public_key).toBe(statusListPublicKey(pepperA).toString('base64url'));
   });
 
   it('is refused by a deployment without that key', () => {
-    expect(() => verifyStatusList(signed, [pepperB])).toThrow(/does not hold/);
+    expect(() => verifyStatusList(signed, [pepperB], now)).toThrow(/does not hold/);
   });
 
   it('refuses an altered payload, a swapped public key, a bad signature and a wrong key id', () => {
@@ -36,26 +47,98 @@ describe('revocation status list', () => {
       p.revoked.pop();
       d.payload = Buffer.from(JSON.stringify(p)).toString('base64url');
     });
-    expect(() => verifyStatusList(forged, [pepperA])).toThrow(/signature does not verify/);
+    expect(() => verifyStatusList(forged, [pepperA], now)).toThrow(/signature does not verify/);
     const otherKey = mutate(signed, (d) => (d.public_key = statusListPublicKey(pepperB).toString('base64url')));
-    expect(() => verifyStatusList(otherKey, [pepperA])).toThrow(/public key/);
+    expect(() => verifyStatusList(otherKey, [pepperA], now)).toThrow(/public key/);
     const badSig = mutate(signed, (d) => (d.signature = Buffer.alloc(64, 1).toString('base64url')));
-    expect(() => verifyStatusList(badSig, [pepperA])).toThrow(/signature does not verify/);
+    expect(() => verifyStatusList(badSig, [pepperA], now)).toThrow(/signature does not verify/);
     // signed by B, relabelled as A: the signature must not verify under A's derived key
     const signedB = signStatusList({ issuer, issuedAt, revoked: entries }, pepperB);
     const relabelled = mutate(signedB, (d) => {
       d.key_id = 'a1a2a3a4a5a6a7a8';
       delete d.public_key;
     });
-    expect(() => verifyStatusList(relabelled, [pepperA, pepperB])).toThrow(/signature does not verify/);
+    expect(() => verifyStatusList(relabelled, [pepperA, pepperB], now)).toThrow(/signature does not verify/);
   });
 
   it('refuses malformed documents with a reason', () => {
-    expect(() => verifyStatusList('{', [pepperA])).toThrow(StatusListError);
-    expect(() => verifyStatusList('[]', [pepperA])).toThrow(/JSON object/);
-    expect(() => verifyStatusList(mutate(signed, (d) => (d.format = 'x')), [pepperA])).toThrow(/format/);
-    expect(() => verifyStatusList(mutate(signed, (d) => (d.alg = 'HS256')), [pepperA])).toThrow(/algorithm/);
-    expect(() => verifyStatusList(mutate(signed, (d) => (d.signature = '!!')), [pepperA])).toThrow(/base64url/);
+    expect(() => verifyStatusList('{', [pepperA], now)).toThrow(StatusListError);
+    expect(() => verifyStatusList('[]', [pepperA], now)).toThrow(/JSON object/);
+    expect(() =>
+      verifyStatusList(
+        mutate(signed, (d) => (d.format = 'x')),
+        [pepperA],
+        now,
+      ),
+    ).toThrow(/format/);
+    expect(() =>
+      verifyStatusList(
+        mutate(signed, (d) => (d.alg = 'HS256')),
+        [pepperA],
+        now,
+      ),
+    ).toThrow(/algorithm/);
+    expect(() =>
+      verifyStatusList(
+        mutate(signed, (d) => (d.signature = '!!')),
+        [pepperA],
+        now,
+      ),
+    ).toThrow(/base64url/);
+  });
+
+  it(`refuses a list issued more than ${STATUS_LIST_MAX_FUTURE_SKEW_MS / 60_000} minutes ahead of this deployment's clock`, () => {
+    const at = (d: Date) => signStatusList({ issuer, issuedAt: d, revoked: entries }, pepperA);
+    expect(STATUS_LIST_MAX_FUTURE_SKEW_MS).toBe(5 * 60 * 1000);
+    // ordinary skew between hosts is accepted, up to the limit inclusive
+    const edge = new Date(now.getTime() + STATUS_LIST_MAX_FUTURE_SKEW_MS);
+    expect(verifyStatusList(at(edge), [pepperA], now).issuedAt).toEqual(edge);
+    expect(verifyStatusList(at(new Date(now.getTime() + 60_000)), [pepperA], now).revoked).toEqual(entries);
+    // one millisecond further, and the far future, are refused with a reason
+    const beyond = new Date(edge.getTime() + 1);
+    expect(() => verifyStatusList(at(beyond), [pepperA], now)).toThrow(StatusListError);
+    expect(() => verifyStatusList(at(beyond), [pepperA], now)).toThrow(
+      /issued_at .* is more than 5 minutes ahead of this deployment's clock/,
+    );
+    expect(() => verifyStatusList(at(new Date('9999-12-31T23:59:59Z')), [pepperA], now)).toThrow(/9999-12-31T23:59:59.000Z .* ahead/);
+    // the same list is accepted once the clock has caught up: the rule is relative to `now`
+    expect(verifyStatusList(at(beyond), [pepperA], new Date(now.getTime() + 60_000)).issuedAt).toEqual(beyond);
+  });
+
+  it('packs entries into transferable arrays and unpacks them unchanged', () => {
+    const p = verifyStatusListPacked(signed, statusListKeys([pepperA]), now);
+    expect(p).toMatchObject({ issuer, issuedAt: issuedAt.getTime(), keyId: 'a1a2a3a4a5a6a7a8', count: 2 });
+    expect(Buffer.from(p.tokenIds).toString('hex')).toBe(entries[0].tokenId + entries[1].tokenId);
+    expect(Array.from(p.revokedAt)).toEqual(entries.map((e) => e.revokedAt.getTime()));
+    expect(p.tokenIds.byteOffset).toBe(0);
+    expect(p.tokenIds.buffer.byteLength).toBe(32);
+    // the verification keys carry no secret: only the public key of each deployment key
+    expect(statusListKeys([pepperA])).toEqual([{ keyId: 'a1a2a3a4a5a6a7a8', publicKey: statusListPublicKey(pepperA) }]);
+  });
+});
+
+describe('status list verified in a worker thread', () => {
+  it('gives the same result as in-process verification, for a large list too', async () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => ({
+      tokenId: randomBytes(16).toString('hex'),
+      revokedAt: new Date(issuedAt.getTime() - i * 1000),
+    }));
+    const big = signStatusList({ issuer, issuedAt, revoked: many }, pepperA);
+    const p = await verifyStatusListInWorker(JSON.parse(big), statusListKeys([pepperB, pepperA]), now);
+    expect(p).toMatchObject({ issuer, issuedAt: issuedAt.getTime(), keyId: 'a1a2a3a4a5a6a7a8', count: many.length });
+    expect(Buffer.from(p.tokenIds).toString('hex')).toBe(many.map((e) => e.tokenId).join(''));
+    expect(Array.from(p.revokedAt)).toEqual(many.map((e) => e.revokedAt.getTime()));
+  });
+
+  it('rejects with a StatusListError carrying the reason, including the future-date rule', async () => {
+    const future = signStatusList({ issuer, issuedAt: new Date('9999-12-31T00:00:00Z'), revoked: entries }, pepperA);
+    const refused = verifyStatusListInWorker(JSON.parse(future), statusListKeys([pepperA]), now);
+    await expect(refused).rejects.toBeInstanceOf(StatusListError);
+    await expect(verifyStatusListInWorker(JSON.parse(future), statusListKeys([pepperA]), now)).rejects.toThrow(
+      /ahead of this deployment's clock/,
+    );
+    const fromA = signStatusList({ issuer, issuedAt, revoked: entries }, pepperA);
+    await expect(verifyStatusListInWorker(fromA, statusListKeys([pepperB]), now)).rejects.toThrow(/does not hold/);
   });
 });
 

@@ -74,6 +74,39 @@ export function signStatusList(list: Omit<StatusList, 'keyId'>, pepper: Pepper):
 const HEX32 = /^[0-9a-f]{32}$/;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * How far `issued_at` may lie ahead of the importing deployment's clock. A list dated further in
+ * the future is refused: accepted, it would make every later list from its issuer look stale
+ * (anti-rollback) until an admin reset. Five minutes covers ordinary clock skew between hosts.
+ */
+export const STATUS_LIST_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+/** A status-list verification key: the Ed25519 public key derived from one deployment key. */
+export interface StatusListKey {
+  /** hex id of the deployment key (16 hex) */
+  keyId: string;
+  /** 32-byte Ed25519 public key */
+  publicKey: Uint8Array;
+}
+
+/** The verification keys of the deployment keys held here (no secret in them: safe to hand to a worker thread). */
+export const statusListKeys = (peppers: readonly Pepper[]): StatusListKey[] =>
+  peppers.map((p) => ({ keyId: Buffer.from(p.keyId).toString('hex'), publicKey: signingKey(p).publicKey }));
+
+/**
+ * A verified list in a compact form that crosses a thread boundary without copying (its arrays
+ * are transferable): entry i is token id `tokenIds[16i .. 16i+16]`, revoked at `revokedAt[i]` (ms).
+ */
+export interface PackedStatusList {
+  issuer: string;
+  /** ms since the epoch */
+  issuedAt: number;
+  keyId: string;
+  count: number;
+  tokenIds: Uint8Array;
+  revokedAt: Float64Array;
+}
+
 function isoDate(v: unknown, what: string): Date {
   const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(d.getTime()))
@@ -87,10 +120,10 @@ function b64url(v: unknown, what: string): Buffer {
 }
 
 /**
- * Checks a status list against the deployment keys held here (its signing key must derive from
- * one of them) and returns its content. Throws StatusListError with the reason otherwise.
+ * Checks a status list against verification keys held here (see statusListKeys) at time `now`
+ * and returns its content in packed form. Throws StatusListError with the reason otherwise.
  */
-export function verifyStatusList(text: unknown, peppers: readonly Pepper[]): StatusList {
+export function verifyStatusListPacked(text: unknown, keys: readonly StatusListKey[], now: Date): PackedStatusList {
   let doc: unknown = text;
   if (typeof text === 'string') {
     try {
@@ -104,11 +137,11 @@ export function verifyStatusList(text: unknown, peppers: readonly Pepper[]): Sta
   if (d.format !== STATUS_LIST_FORMAT) throw new StatusListError(`unsupported status list format (expected ${STATUS_LIST_FORMAT})`);
   if (d.alg !== 'Ed25519') throw new StatusListError("unsupported signature algorithm (expected 'Ed25519')");
   if (typeof d.key_id !== 'string' || !/^[0-9a-f]{16}$/.test(d.key_id)) throw new StatusListError("'key_id' must be 16 hex characters");
-  const pepper = peppers.find((p) => Buffer.from(p.keyId).toString('hex') === d.key_id);
-  if (!pepper) throw new StatusListError(`the list is signed under deployment key ${d.key_id}, which this deployment does not hold`);
+  const key = keys.find((k) => k.keyId === d.key_id);
+  if (!key) throw new StatusListError(`the list is signed under deployment key ${d.key_id}, which this deployment does not hold`);
   const payload = b64url(d.payload, 'payload');
   const signature = b64url(d.signature, 'signature');
-  const { publicKey } = signingKey(pepper);
+  const publicKey = Buffer.from(key.publicKey);
   if (d.public_key !== undefined && !b64url(d.public_key, 'public_key').equals(publicKey))
     throw new StatusListError('the public key in the list does not belong to its deployment key');
   const keyObject = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') }, format: 'jwk' });
@@ -123,15 +156,43 @@ export function verifyStatusList(text: unknown, peppers: readonly Pepper[]): Sta
   const p = body as Record<string, unknown>;
   if (!p || typeof p !== 'object' || typeof p.issuer !== 'string' || !HEX32.test(p.issuer) || !Array.isArray(p.revoked))
     throw new StatusListError('the signed payload lacks issuer or revoked');
+  const issuedAt = isoDate(p.issued_at, 'issued_at');
+  if (issuedAt.getTime() > now.getTime() + STATUS_LIST_MAX_FUTURE_SKEW_MS)
+    throw new StatusListError(
+      `issued_at ${issuedAt.toISOString()} is more than ${STATUS_LIST_MAX_FUTURE_SKEW_MS / 60_000} minutes ahead of this deployment's clock ` +
+        `(${now.toISOString()}); a list dated in the future would block every later list from its issuer: check the issuer's clock`,
+    );
+  const revoked = p.revoked as unknown[];
+  const tokenIds = Buffer.from(new ArrayBuffer(16 * revoked.length));
+  const revokedAt = new Float64Array(revoked.length);
+  for (let i = 0; i < revoked.length; i++) {
+    const r = revoked[i] as Record<string, unknown> | null;
+    if (!r || typeof r.token_id !== 'string' || !HEX32.test(r.token_id))
+      throw new StatusListError(`revoked[${i}].token_id must be 32 hex characters`);
+    tokenIds.write(r.token_id, 16 * i, 16, 'hex');
+    revokedAt[i] = isoDate(r.revoked_at, `revoked[${i}].revoked_at`).getTime();
+  }
+  return { issuer: p.issuer, issuedAt: issuedAt.getTime(), keyId: d.key_id, count: revoked.length, tokenIds, revokedAt };
+}
+
+/** The entries of a packed list. */
+export function unpackStatusList(p: PackedStatusList): StatusList {
+  const ids = Buffer.from(p.tokenIds.buffer, p.tokenIds.byteOffset, p.tokenIds.byteLength);
   return {
     issuer: p.issuer,
-    issuedAt: isoDate(p.issued_at, 'issued_at'),
-    keyId: d.key_id,
-    revoked: p.revoked.map((e: unknown, i) => {
-      const r = e as Record<string, unknown>;
-      if (!r || typeof r.token_id !== 'string' || !HEX32.test(r.token_id))
-        throw new StatusListError(`revoked[${i}].token_id must be 32 hex characters`);
-      return { tokenId: r.token_id, revokedAt: isoDate(r.revoked_at, `revoked[${i}].revoked_at`) };
-    }),
+    issuedAt: new Date(p.issuedAt),
+    keyId: p.keyId,
+    revoked: Array.from({ length: p.count }, (_, i) => ({
+      tokenId: ids.toString('hex', 16 * i, 16 * i + 16),
+      revokedAt: new Date(p.revokedAt[i]),
+    })),
   };
 }
+
+/**
+ * Checks a status list against the deployment keys held here (its signing key must derive from
+ * one of them) at time `now` (its issued_at may be at most STATUS_LIST_MAX_FUTURE_SKEW_MS ahead)
+ * and returns its content. Throws StatusListError with the reason otherwise.
+ */
+export const verifyStatusList = (text: unknown, peppers: readonly Pepper[], now: Date): StatusList =>
+  unpackStatusList(verifyStatusListPacked(text, statusListKeys(peppers), now));

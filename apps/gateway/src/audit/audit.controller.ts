@@ -6,23 +6,31 @@ import { z } from 'zod';
 import { AuditRecorder } from '../common/audit-recorder';
 import { AdminOnly, Unmetered } from '../common/public.decorator';
 import { context } from '../common/request-context';
+import { REQUEST_ID } from '../common/request-log.middleware';
 import { isoDate, parseBody, parseQuery } from '../common/validate';
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 const filterSchema = z.object({
   from: isoDate.optional(),
   to: isoDate.optional(),
   client_id: z.uuid().optional(),
-  endpoint: z.string().max(200).optional(),
+  endpoint: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_.:~-]{0,199}$/, 'must be a path like /authenticate')
+    .optional(),
   outcome: z.enum(['success', 'client_error', 'server_error', 'error']).optional(),
-  request_id: z.string().max(64).optional(),
+  request_id: z.string().regex(REQUEST_ID, 'must be 1..64 characters [A-Za-z0-9._-]').optional(),
+  client_request_id: z.string().regex(REQUEST_ID, 'must be 1..64 characters [A-Za-z0-9._-]').optional(),
   after_seq: z
     .string()
-    .regex(/^\d{1,19}$/)
+    .regex(/^\d{1,19}$/, 'must be a record sequence number')
+    .refine((v) => BigInt(v) <= MAX_BIGINT, 'must be a record sequence number')
     .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 const exportSchema = filterSchema
-  .omit({ after_seq: true, limit: true, request_id: true })
+  .omit({ after_seq: true, limit: true, request_id: true, client_request_id: true })
   .extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
 function toQuery(f: z.infer<typeof filterSchema>, clientId?: string): AuditQuery {
@@ -33,6 +41,7 @@ function toQuery(f: z.infer<typeof filterSchema>, clientId?: string): AuditQuery
     endpoint: f.endpoint,
     outcome: f.outcome,
     requestId: f.request_id,
+    clientRequestId: f.client_request_id,
     afterSeq: f.after_seq,
     limit: f.limit,
   };
@@ -49,7 +58,10 @@ export class AuditController {
 
   @Get('admin/audit')
   @AdminOnly()
-  @ApiOperation({ summary: 'Query audit records (admin): from, to, client_id, endpoint, outcome, request_id, after_seq, limit (<= 1000)' })
+  @ApiOperation({
+    summary:
+      'Query audit records (admin): from, to, client_id, endpoint, outcome, request_id, client_request_id, after_seq, limit (<= 1000)',
+  })
   async query(@Req() req: Request) {
     const records = await this.audit.query(toQuery(parseQuery(req, filterSchema)));
     return { ok: true, records, next_after_seq: records.length ? records[records.length - 1].seq : null };

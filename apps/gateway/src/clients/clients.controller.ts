@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthRateLimiter, ClientAuthError, ClientsService, QuotaService } from '@facenition/clients';
+import { AuthRateLimiter, ClientAuthError, ClientsService, MAX_ROTATION_GRACE_SECONDS, QuotaService, TENANT } from '@facenition/clients';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../common/api-error';
@@ -13,6 +13,7 @@ const createSchema = z.object({
   environment: z.enum(['sandbox', 'production']).default('sandbox'),
   plan: z.enum(['developer', 'enterprise']).default('developer'),
   expires_at: isoDate.optional(),
+  tenant: z.string().regex(TENANT, 'must be 1..100 characters [A-Za-z0-9._:-]').optional(),
 });
 
 const tokenSchema = z.object({
@@ -22,12 +23,11 @@ const tokenSchema = z.object({
 });
 
 const rotateSchema = z.object({
-  grace_seconds: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(90 * 86_400)
-    .optional(),
+  grace_seconds: z.coerce.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional(),
+});
+// bounded by the service after it has checked that the caller may rotate at all
+const rotateSelfSchema = z.object({
+  grace_seconds: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
 });
 
 @ApiTags('client tokens')
@@ -46,7 +46,9 @@ export class ClientsController {
   @ApiOperation({
     summary: 'Create an API client (admin credential). Returns its long-lived client token and client secret exactly once.',
     description:
-      'Body: name, environment sandbox|production (default sandbox), plan developer (1,000 calls per calendar month) | enterprise (unlimited), optional expires_at (ISO 8601).',
+      'Body: name, environment sandbox|production (default sandbox), plan developer (1,000 calls per calendar month) | enterprise (unlimited), ' +
+      'optional expires_at (ISO 8601), optional tenant (clients of one tenant share identity tokens; default: the new client is its own tenant, ' +
+      'named by its client_id — pass another client’s tenant to join it).',
   })
   async generateToken(@Req() req: Request) {
     const input = parseBody(req, createSchema);
@@ -55,6 +57,7 @@ export class ClientsController {
       environment: input.environment,
       plan: input.plan,
       expiresAt: input.expires_at,
+      tenant: input.tenant,
     });
     return { ok: true, ...created };
   }
@@ -122,7 +125,7 @@ export class ClientsController {
   @ApiSecurity('client-token')
   @ApiOperation({
     summary:
-      'Rotate a client token (admin credential); the previous token keeps working for grace_seconds (default FACENITION_ROTATION_GRACE_SECONDS)',
+      'Rotate a client token (admin credential); the previous token keeps working for grace_seconds (default FACENITION_ROTATION_GRACE_SECONDS, at most 30 days)',
   })
   async rotate(@Req() req: Request, @Param('id') id: string) {
     const { grace_seconds } = parseBody(req, rotateSchema);
@@ -143,9 +146,14 @@ export class ClientsController {
   @HttpCode(200)
   @Unmetered()
   @ApiSecurity('client-token')
-  @ApiOperation({ summary: 'Rotate the calling client’s own long-lived token (automation of key rotation)' })
+  @ApiOperation({
+    summary: 'Rotate the calling client’s own long-lived token (automation of key rotation)',
+    description:
+      'Only the current long-lived client token (fnc_) may call this: a short-lived access token or a rotated-out token in its grace period ' +
+      'gets 403. grace_seconds: how long the previous token keeps working, at most FACENITION_ROTATION_GRACE_SECONDS (the default).',
+  })
   async rotateSelf(@Req() req: Request) {
-    const { grace_seconds } = parseBody(req, rotateSchema);
-    return { ok: true, ...(await this.clients.rotate(context(req).principal!.clientId, grace_seconds)) };
+    const { grace_seconds } = parseBody(req, rotateSelfSchema);
+    return { ok: true, ...(await this.clients.rotateSelf(context(req).principal!, grace_seconds)) };
   }
 }

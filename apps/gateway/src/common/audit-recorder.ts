@@ -59,6 +59,7 @@ export class AuditRecorder {
         tokenRef: ctx.tokenRef ?? null,
         latencyMs,
         sourceIp: sourceAddress(req),
+        clientRequestId: ctx.clientRequestId ?? null,
       });
     } catch (err) {
       this.logger.error(`audit append failed (${err instanceof Error ? err.name : 'unknown'}) request_id=${ctx.requestId}`);

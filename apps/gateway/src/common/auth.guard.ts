@@ -44,29 +44,40 @@ export class AuthGuard implements CanActivate {
     const req = ec.switchToHttp().getRequest<Request>();
     const res = ec.switchToHttp().getResponse<Response>();
     const source = sourceAddress(req);
-    this.limiter.check(source);
-    const token = presentedToken(req);
-    if (!token) {
+    const ctx = context(req);
+    // the header credential was already checked before the body was read (EarlyAuthMiddleware)
+    const early = ctx.presented;
+    const token = early ? undefined : presentedToken(req);
+    if (!early) this.limiter.check(source);
+    if (!early && !token) {
+      // requests without any credential count against the address like failed ones
+      this.limiter.fail(source);
       throw new ApiError(401, 'missing client token: send it in the X-Auth-Token header or the auth_token field', 'unauthenticated');
     }
-    const ctx = context(req);
+    const isAdmin = early ? early.admin : tokenMatches(token!, this.adminToken);
     if (access === 'admin') {
-      if (!tokenMatches(token, this.adminToken)) {
+      if (!isAdmin) {
         this.limiter.fail(source);
         throw new ApiError(401, 'this endpoint needs the admin credential', 'unauthenticated');
       }
       ctx.admin = true;
+      ctx.releaseBodySlot?.();
       return true;
     }
-    if (tokenMatches(token, this.adminToken)) {
+    if (isAdmin) {
       throw new ApiError(401, 'the admin credential cannot call the API; create a client with /generateToken', 'unauthenticated');
     }
-    try {
-      ctx.principal = await this.clients.authenticate(token);
-    } catch (err) {
-      if (err instanceof ClientAuthError) this.limiter.fail(source);
-      throw err;
+    if (early && !early.admin) {
+      ctx.principal = early.principal;
+    } else {
+      try {
+        ctx.principal = await this.clients.authenticate(token!);
+      } catch (err) {
+        if (err instanceof ClientAuthError) this.limiter.fail(source);
+        throw err;
+      }
     }
+    ctx.releaseBodySlot?.();
     if (this.reflector.getAllAndOverride<boolean | undefined>(UNMETERED, [ec.getHandler(), ec.getClass()])) return true;
     // the licence's deployment-wide monthly limit first, then the client's own plan quota
     await this.license.consumeCall();

@@ -1,6 +1,14 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import { ClientAuthError, ClientNotFoundError, InvalidClientRequestError, QuotaExceededError, RateLimitedError } from '@facenition/clients';
-import { InvalidImageError, ModelIntegrityError, NoFaceError, OverloadedError } from '@facenition/face';
+import {
+  ClientAuthError,
+  ClientConflictError,
+  ClientForbiddenError,
+  ClientNotFoundError,
+  InvalidClientRequestError,
+  QuotaExceededError,
+  RateLimitedError,
+} from '@facenition/clients';
+import { CancelledError, InvalidImageError, ModelIntegrityError, NoFaceError, OverloadedError } from '@facenition/face';
 import type { Request, Response } from 'express';
 import { ApiError } from './api-error';
 import { AuditRecorder, AuditUnavailableError } from './audit-recorder';
@@ -56,9 +64,13 @@ export function mapError(err: unknown): Mapped {
   }
   if (err instanceof NoFaceError) return { status: 400, error: err.message, code: err.code };
   if (err instanceof OverloadedError) return { status: 503, error: err.message, code: err.code };
+  // only reaches here when the client went away (a sibling image's failure is rethrown instead): 499 as nginx logs it
+  if (err instanceof CancelledError) return { status: 499, error: 'request was cancelled', code: err.code };
   if (err instanceof ClientAuthError) return { status: 401, error: err.message, code: err.code };
   if (err instanceof QuotaExceededError || err instanceof RateLimitedError) return { status: 429, error: err.message, code: err.code };
   if (err instanceof ClientNotFoundError) return { status: 404, error: err.message, code: err.code };
+  if (err instanceof ClientForbiddenError) return { status: 403, error: err.message, code: err.code };
+  if (err instanceof ClientConflictError) return { status: 409, error: err.message, code: err.code };
   if (err instanceof InvalidClientRequestError) return { status: 400, error: err.message, code: err.code };
   if (err instanceof AuditUnavailableError) return { status: 503, error: err.message, code: 'audit_unavailable' };
   if (err instanceof HttpException) {

@@ -4,9 +4,15 @@ import type { NextFunction, Request, Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
 import { setContext } from './request-context';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Assigns X-Request-Id and logs one line per request: method, path, status, duration. Never headers or bodies. */
+/**
+ * Assigns every request its own id (X-Request-Id of the response; the audit record's request_id):
+ * always generated, so no two records share one. A well-formed X-Request-Id sent by the caller is
+ * kept apart as the audit record's client_request_id. Marks every response uncacheable (answers
+ * carry client tokens, identity tokens and released keys) and not content-sniffable. Logs one line
+ * per request: method, path, status, duration. Never headers or bodies.
+ */
 @Injectable()
 export class RequestLogMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
@@ -15,10 +21,16 @@ export class RequestLogMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const id = randomUUID();
     res.setHeader('X-Request-Id', id);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const start = process.hrtime.bigint();
-    setContext(req, { requestId: id, startedAt: start });
+    setContext(req, {
+      requestId: id,
+      clientRequestId: typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : undefined,
+      startedAt: start,
+    });
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       // routed path only (e.g. /match): unmatched paths share one label value, so labels stay bounded

@@ -1,6 +1,7 @@
 import { Controller, Inject, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { requestSignal } from '../common/request-signal';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { boxSchema, faceSchema, ImageEndpoint, type DocImageField } from './api-docs';
 import { FaceService } from './face.service';
@@ -47,7 +48,7 @@ export class FaceController {
     },
   })
   detect(@Req() req: Request) {
-    return this.faces.detect(this.single(req));
+    return this.faces.detect(this.single(req), requestSignal(req));
   }
 
   @ImageEndpoint({
@@ -85,7 +86,7 @@ export class FaceController {
     },
   })
   quality(@Req() req: Request) {
-    return this.faces.quality(this.single(req));
+    return this.faces.quality(this.single(req), requestSignal(req));
   }
 
   @ImageEndpoint({
@@ -108,7 +109,7 @@ export class FaceController {
     },
   })
   liveness(@Req() req: Request) {
-    return this.faces.liveness(this.single(req));
+    return this.faces.liveness(this.single(req), requestSignal(req));
   }
 
   @ImageEndpoint({
@@ -138,7 +139,7 @@ export class FaceController {
       ],
       true,
     );
-    return this.faces.match(input.images.get('image1')![0], input.images.get('image2')![0], input.accuracy);
+    return this.faces.match(input.images.get('image1')![0], input.images.get('image2')![0], input.accuracy, requestSignal(req));
   }
 
   @ImageEndpoint({
@@ -182,7 +183,7 @@ export class FaceController {
       ],
       true,
     );
-    return this.faces.matchBulk(input.images.get('probe')![0], input.images.get('references')!, input.accuracy);
+    return this.faces.matchBulk(input.images.get('probe')![0], input.images.get('references')!, input.accuracy, requestSignal(req));
   }
 
   @ImageEndpoint({
@@ -207,6 +208,6 @@ export class FaceController {
   })
   consistencyCheck(@Req() req: Request) {
     const input = this.input(req, [{ name: 'images', min: 2, max: this.config.maxImages }], true);
-    return this.faces.consistency(input.images.get('images')!, input.accuracy);
+    return this.faces.consistency(input.images.get('images')!, input.accuracy, requestSignal(req));
   }
 }

@@ -29,6 +29,16 @@ export function faceView(f: FaceSummary): FaceView {
   };
 }
 
+/** One image of a request for FaceService.analyzeAll. */
+export interface AnalyzeItem {
+  bytes: Buffer;
+  /** The request field it came from, named in errors (e.g. 'image[1]'). */
+  field: string;
+  request: AnalyzeRequest;
+  /** A photo without a face fails the call with NoFaceError naming the field. */
+  needFace: boolean;
+}
+
 /** What the API says about the face it used when a photo holds several. */
 export const FACE_SELECTION = 'largest_central';
 
@@ -51,11 +61,14 @@ export class FaceService implements OnModuleDestroy {
     this.logger.log('face workers stopped');
   }
 
-  /** Runs one image; errors name the request field so the client knows which image failed. */
-  async analyze(bytes: Buffer, field: string, req: AnalyzeRequest, needFace: boolean): Promise<AnalyzeResult> {
+  /**
+   * Runs one image; errors name the request field so the client knows which image failed.
+   * `signal` (e.g. requestSignal(req)) cancels it with CancelledError.
+   */
+  async analyze(bytes: Buffer, field: string, req: AnalyzeRequest, needFace: boolean, signal?: AbortSignal): Promise<AnalyzeResult> {
     let result: AnalyzeResult;
     try {
-      result = await this.pool.analyze(bytes, req);
+      result = await this.pool.analyze(bytes, req, signal);
       this.metrics.observeInference(result.timings);
     } catch (err) {
       if (err instanceof InvalidImageError) throw new InvalidImageError(`'${field}': ${err.message}`, err.code);
@@ -65,13 +78,51 @@ export class FaceService implements OnModuleDestroy {
     return result;
   }
 
-  async detect(image: Buffer) {
-    const r = await this.analyze(image, 'image', { exhaustive: true }, false);
+  /**
+   * Runs the images of one request together, results in input order. On the first failure the
+   * others are cancelled (queued ones never run), embeddings already computed are zeroed and that
+   * first error is thrown. `signal` (e.g. requestSignal(req)) cancels them all.
+   */
+  async analyzeAll(items: readonly AnalyzeItem[], signal?: AbortSignal): Promise<AnalyzeResult[]> {
+    const ac = new AbortController();
+    const forward = (): void => ac.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
+    const results: AnalyzeResult[] = [];
+    let failure: { error: unknown } | undefined;
+    try {
+      // every promise settles right after an abort (the pool rejects cancelled jobs at once), so this wait is short
+      await Promise.all(
+        items.map((it, i) =>
+          this.analyze(it.bytes, it.field, it.request, it.needFace, ac.signal).then(
+            (r) => {
+              results[i] = r;
+            },
+            (error: unknown) => {
+              if (failure) return;
+              failure = { error };
+              ac.abort();
+            },
+          ),
+        ),
+      );
+    } finally {
+      signal?.removeEventListener('abort', forward);
+    }
+    if (failure) {
+      for (const r of results) r?.embedding?.fill(0);
+      throw failure.error;
+    }
+    return results;
+  }
+
+  async detect(image: Buffer, signal?: AbortSignal) {
+    const r = await this.analyze(image, 'image', { exhaustive: true }, false, signal);
     return { ok: true as const, image: { width: r.width, height: r.height }, face_count: r.faces.length, faces: r.faces.map(faceView) };
   }
 
-  async quality(image: Buffer) {
-    const r = await this.analyze(image, 'image', { quality: true }, true);
+  async quality(image: Buffer, signal?: AbortSignal) {
+    const r = await this.analyze(image, 'image', { quality: true }, true, signal);
     return {
       ok: true as const,
       face_count: r.faces.length,
@@ -81,8 +132,8 @@ export class FaceService implements OnModuleDestroy {
     };
   }
 
-  async liveness(image: Buffer) {
-    const r = await this.analyze(image, 'image', { liveness: true }, true);
+  async liveness(image: Buffer, signal?: AbortSignal) {
+    const r = await this.analyze(image, 'image', { liveness: true }, true, signal);
     const score = round4(r.liveness?.score ?? 0);
     return {
       ok: true as const,
@@ -95,11 +146,14 @@ export class FaceService implements OnModuleDestroy {
     };
   }
 
-  private embedded(images: { field: string; bytes: Buffer }[], needFace: boolean): Promise<AnalyzeResult[]> {
-    return Promise.all(images.map((i) => this.analyze(i.bytes, i.field, { embed: true }, needFace)));
+  private embedded(images: { field: string; bytes: Buffer }[], needFace: boolean, signal?: AbortSignal): Promise<AnalyzeResult[]> {
+    return this.analyzeAll(
+      images.map((i) => ({ ...i, request: { embed: true }, needFace })),
+      signal,
+    );
   }
 
-  async match(image1: Buffer, image2: Buffer, accuracy: number) {
+  async match(image1: Buffer, image2: Buffer, accuracy: number, signal?: AbortSignal) {
     const { threshold } = accuracyLevel(accuracy);
     const [a, b] = await this.embedded(
       [
@@ -107,6 +161,7 @@ export class FaceService implements OnModuleDestroy {
         { field: 'image2', bytes: image2 },
       ],
       true,
+      signal,
     );
     const similarity = round4(cosineSimilarity(a.embedding!, b.embedding!));
     return {
@@ -123,13 +178,16 @@ export class FaceService implements OnModuleDestroy {
     };
   }
 
-  async matchBulk(probe: Buffer, references: Buffer[], accuracy: number) {
+  async matchBulk(probe: Buffer, references: Buffer[], accuracy: number, signal?: AbortSignal) {
     const { threshold } = accuracyLevel(accuracy);
-    const [p, ...refs] = await this.embedded(
-      [{ field: 'probe', bytes: probe }, ...references.map((bytes, i) => ({ field: `references[${i}]`, bytes }))],
-      false,
+    // a probe without a face fails the call (and cancels the references still queued); a reference without one is reported
+    const [p, ...refs] = await this.analyzeAll(
+      [
+        { field: 'probe', bytes: probe, request: { embed: true }, needFace: true },
+        ...references.map((bytes, i) => ({ field: `references[${i}]`, bytes, request: { embed: true }, needFace: false })),
+      ],
+      signal,
     );
-    if (p.faces.length === 0) throw new NoFaceError("no face detected in 'probe'");
     const results = refs.map((r, index) => {
       if (!r.embedding) return { index, face_found: false, face_count: 0, similarity: null, match: false };
       const similarity = round4(cosineSimilarity(p.embedding!, r.embedding));
@@ -150,11 +208,12 @@ export class FaceService implements OnModuleDestroy {
     };
   }
 
-  async consistency(images: Buffer[], accuracy: number) {
+  async consistency(images: Buffer[], accuracy: number, signal?: AbortSignal) {
     const { threshold } = accuracyLevel(accuracy);
     const rs = await this.embedded(
       images.map((bytes, i) => ({ field: `images[${i}]`, bytes })),
       true,
+      signal,
     );
     const n = rs.length;
     const matrix = rs.map((a, i) => rs.map((b, j) => (i === j ? 1 : round4(cosineSimilarity(a.embedding!, b.embedding!)))));

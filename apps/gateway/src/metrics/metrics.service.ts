@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import type { FacePool } from '@facenition/face';
 import type { LicenseState } from '@facenition/license';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppConfig } from '../config';
 import { FACE_POOL } from '../face/face.tokens';
 
 /** Models whose run time is measured per request (decode and align are not models). */
@@ -140,6 +142,18 @@ export class MetricsService {
         this.set(pool.ready ? 1 : 0);
       },
     });
+    new Counter({
+      name: 'facenition_face_jobs_cancelled_total',
+      help: 'Images not analysed for their request: another image of it failed or the client went away (stage queued: never ran; running: result discarded)',
+      labelNames: ['stage'] as const,
+      registers: [this.registry],
+      collect() {
+        const s = pool.stats;
+        this.reset();
+        this.inc({ stage: 'queued' }, s.cancelled);
+        this.inc({ stage: 'running' }, s.discarded);
+      },
+    });
   }
 
   observeInference(timingsMs: Record<string, number>): void {
@@ -147,12 +161,51 @@ export class MetricsService {
   }
 }
 
-/** Serves GET /metrics from the registry on its own port; nothing else. */
-export async function startMetricsServer(metrics: MetricsService, port: number, host: string): Promise<{ server: Server; port: number }> {
+const REALM = 'Bearer realm="facenition-metrics"';
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** The token in `Authorization: Bearer <token>`, or the password of `Authorization: Basic` (any user name). */
+function presentedToken(header: string | undefined): string | undefined {
+  const m = /^([A-Za-z]+) +(\S+) *$/.exec(header ?? '');
+  if (!m) return undefined;
+  const scheme = m[1].toLowerCase();
+  if (scheme === 'bearer') return m[2];
+  if (scheme !== 'basic') return undefined;
+  const decoded = Buffer.from(m[2], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? undefined : decoded.slice(colon + 1);
+}
+
+type MetricsServerConfig = Pick<AppConfig, 'metricsPort' | 'metricsHost' | 'metricsToken'>;
+
+/**
+ * Serves GET /metrics from the registry on its own port and interface (FACENITION_METRICS_PORT,
+ * FACENITION_METRICS_HOST); nothing else. With FACENITION_METRICS_TOKEN(_FILE) a scrape must
+ * present it as a bearer token or as the password of HTTP basic auth; without, it is open and the
+ * interface and network policy are the only protection (said once in the log).
+ */
+export async function startMetricsServer(
+  metrics: MetricsService,
+  config: MetricsServerConfig,
+  logger?: Pick<LoggerService, 'log' | 'warn'>,
+): Promise<{ server: Server; port: number }> {
+  const expected = config.metricsToken === undefined ? undefined : sha256(config.metricsToken);
   const server = createServer((req, res) => {
+    res.setHeader('cache-control', 'no-store');
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at GET /metrics\n');
       return;
+    }
+    if (expected) {
+      const presented = presentedToken(req.headers.authorization);
+      // hashing both sides gives equal lengths, so the comparison time says nothing about the token
+      if (presented === undefined || !timingSafeEqual(sha256(presented), expected)) {
+        res
+          .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': REALM })
+          .end('unauthorised: send Authorization: Bearer <metrics token>\n');
+        return;
+      }
     }
     metrics.registry.metrics().then(
       (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
@@ -161,7 +214,16 @@ export async function startMetricsServer(metrics: MetricsService, port: number, 
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(port, host, () => ok());
+    server.listen(config.metricsPort, config.metricsHost, () => ok());
   });
-  return { server, port: (server.address() as AddressInfo).port };
+  const port = (server.address() as AddressInfo).port;
+  const where = `http://${config.metricsHost.includes(':') ? `[${config.metricsHost}]` : config.metricsHost}:${port}/metrics`;
+  if (expected) logger?.log(`Prometheus metrics on ${where} (scrapes must present the metrics token)`);
+  else if (LOOPBACK.test(config.metricsHost)) logger?.log(`Prometheus metrics on ${where} without authentication (loopback only)`);
+  else
+    logger?.warn(
+      `Prometheus metrics on ${where} without authentication: bind FACENITION_METRICS_HOST to a private interface ` +
+        'or restrict the port (NetworkPolicy, firewall), or set FACENITION_METRICS_TOKEN_FILE',
+    );
+  return { server, port };
 }

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../common/api-error';
 import { context } from '../common/request-context';
+import { requestSignal } from '../common/request-signal';
 import { parseBody } from '../common/validate';
 import { readEndpointInput } from '../face/input';
 import { IdentityTokenService, tokenRef } from './identity-token.service';
@@ -70,7 +71,12 @@ export class IdentityTokenController {
     const scope = str(input.fields, 'scope', 200, true);
     const expiresAt = expiryOf(input.fields);
     const principal = context(req).principal!;
-    const g = await this.tokens.generate(principal, input.images.get('image')!, { password, scope, accuracy: input.accuracy, expiresAt });
+    const g = await this.tokens.generate(
+      principal,
+      input.images.get('image')!,
+      { password, scope, accuracy: input.accuracy, expiresAt },
+      requestSignal(req),
+    );
     context(req).tokenRef = tokenRef(Buffer.from(g.tokenId, 'hex'));
     return {
       ok: true,
@@ -94,12 +100,13 @@ export class IdentityTokenController {
     const label = withRelease ? str(input.fields, 'release_key', 100, false) : undefined;
     if (label !== undefined && !LABEL.test(label))
       throw badRequest("'release_key' must be a label of 1..100 characters [A-Za-z0-9._:-]", 'invalid_field');
-    const out = await this.tokens.authenticate(context(req).principal!, token, input.images.get('image')![0], {
-      password,
-      scope,
-      accuracy: input.accuracyGiven ? input.accuracy : undefined,
-      releaseLabel: label,
-    });
+    const out = await this.tokens.authenticate(
+      context(req).principal!,
+      token,
+      input.images.get('image')![0],
+      { password, scope, accuracy: input.accuracyGiven ? input.accuracy : undefined, releaseLabel: label },
+      requestSignal(req),
+    );
     context(req).tokenRef = tokenRef(out.tokenId);
     return out;
   }
@@ -109,9 +116,12 @@ export class IdentityTokenController {
   @ApiOperation({
     summary: 'Verify a fresh photo + password + scope against an identity token',
     description:
-      'Fields: token, image, password, scope, accuracy (default: the level stored in the token), release_key (optional label: on success returns ' +
+      'Fields: token, image, password, scope, accuracy (default: the level stored in the token; a lower level is refused with 400 ' +
+      'accuracy_below_token_level), release_key (optional label: on success returns ' +
       'released_key, a stable scope-bound 32-byte secret, base64url). Answers authenticated true/false; when false, reason is one of no_match, ' +
-      'expired, revoked, locked, wrong_environment (never which secret was wrong). 5 consecutive failures lock the token for a doubling period.',
+      'expired, revoked, locked, wrong_environment (never which secret was wrong). 5 consecutive failures lock the token for a doubling period. ' +
+      'A token is usable only by clients of the tenant whose client issued it (others get 404 token_not_found); an altered copy of a token ' +
+      'is refused with 400 invalid_token and does not count as a failure.',
   })
   async authenticate(@Req() req: Request) {
     const o = await this.verify(req, true);
@@ -126,7 +136,7 @@ export class IdentityTokenController {
   @Post('authenticate-score')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Like /authenticate, with the similarity score (only when the face and secrets opened the token) and the threshold',
+    summary: 'Like /authenticate, with the similarity score (only when authenticated: a failed attempt gets score null) and the threshold',
   })
   async authenticateScore(@Req() req: Request) {
     const o = await this.verify(req, false);
@@ -142,7 +152,10 @@ export class IdentityTokenController {
 
   @Post('revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke an identity token issued by the calling client, by token or token_id; checked on every verification' })
+  @ApiOperation({
+    summary:
+      'Revoke an identity token issued by a client of the calling client’s tenant, by token or token_id; checked on every verification',
+  })
   async revoke(@Req() req: Request) {
     const body = parseBody(req, z.object({ token: z.string().max(4096).optional(), token_id: z.string().max(64).optional() }));
     if (!body.token === !body.token_id) throw badRequest("send exactly one of 'token' or 'token_id'", 'invalid_field');
@@ -171,13 +184,13 @@ export class IdentityTokenController {
     const scope = str(input.fields, 'scope', 200, true);
     const newPassword = str(input.fields, 'new_password', 1024, false);
     const expiresAt = expiryOf(input.fields);
-    const r = await this.tokens.rotate(context(req).principal!, token, input.images.get('image')!, {
-      password,
-      scope,
-      newPassword,
-      accuracy: input.accuracyGiven ? input.accuracy : undefined,
-      expiresAt,
-    });
+    const r = await this.tokens.rotate(
+      context(req).principal!,
+      token,
+      input.images.get('image')!,
+      { password, scope, newPassword, accuracy: input.accuracyGiven ? input.accuracy : undefined, expiresAt },
+      requestSignal(req),
+    );
     context(req).tokenRef = tokenRef(r.outcome.tokenId);
     if (!r.token) return { ok: true, rotated: false, reason: r.outcome.reason };
     return {

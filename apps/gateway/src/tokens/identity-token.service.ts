@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClientPrincipal } from '@facenition/clients';
+import { safeEqual, type ClientPrincipal } from '@facenition/clients';
 import { DATA_SOURCE, IdentityTokenEntity } from '@facenition/database';
 import { accuracyLevel, cosineSimilarity, l2normalise, type AnalyzeResult } from '@facenition/face';
 import {
@@ -60,15 +60,22 @@ export class IdentityTokenService {
   }
 
   /** Enrolment gates (one face, quality, liveness, one person) on each photo; the embeddings and their normalised mean. */
-  private async enrolmentEmbeddings(images: Buffer[]): Promise<{ each: Float32Array[]; mean: Float32Array; quality: number[] }> {
-    const results = await Promise.all(
-      images.map((bytes, i) => {
-        const field = images.length > 1 ? `image[${i}]` : 'image';
-        return this.faces
-          .analyze(bytes, field, { embed: true, quality: true, liveness: this.config.livenessGate }, true)
-          .then((r) => ({ r, field }));
-      }),
+  private async enrolmentEmbeddings(
+    images: Buffer[],
+    signal?: AbortSignal,
+  ): Promise<{ each: Float32Array[]; mean: Float32Array; quality: number[] }> {
+    const fieldOf = (i: number) => (images.length > 1 ? `image[${i}]` : 'image');
+    // on the first photo that fails, the others are cancelled (queued ones never run)
+    const analysed = await this.faces.analyzeAll(
+      images.map((bytes, i) => ({
+        bytes,
+        field: fieldOf(i),
+        request: { embed: true, quality: true, liveness: this.config.livenessGate },
+        needFace: true,
+      })),
+      signal,
     );
+    const results = analysed.map((r, i) => ({ r, field: fieldOf(i) }));
     try {
       for (const { r, field } of results) {
         if (r.faces.length > 1)
@@ -120,10 +127,12 @@ export class IdentityTokenService {
     );
   }
 
-  private issuanceRow(principal: ClientPrincipal, tokenId: Uint8Array, expiresAt: Date | null): IdentityTokenEntity {
+  private issuanceRow(principal: ClientPrincipal, tokenId: Uint8Array, expiresAt: Date | null, token: string): IdentityTokenEntity {
     return {
       tokenId: Buffer.from(tokenId),
       clientId: principal.clientId,
+      tenant: principal.tenant,
+      tokenDigest: tokenDigest(token),
       environment: principal.environment,
       createdAt: new Date(),
       expiresAt,
@@ -139,9 +148,10 @@ export class IdentityTokenService {
     principal: ClientPrincipal,
     images: Buffer[],
     input: MintInput,
+    signal?: AbortSignal,
   ): Promise<{ token: string; tokenId: string; expiresAt: Date | null; quality: number[] }> {
     this.license.assertEnrolment();
-    const e = await this.enrolmentEmbeddings(images);
+    const e = await this.enrolmentEmbeddings(images, signal);
     let gen;
     try {
       gen = await this.mint(principal, e.mean, input);
@@ -149,7 +159,7 @@ export class IdentityTokenService {
       e.mean.fill(0);
       e.each.forEach((x) => x.fill(0));
     }
-    await this.ds.getRepository(IdentityTokenEntity).insert(this.issuanceRow(principal, gen.header.tokenId, input.expiresAt));
+    await this.ds.getRepository(IdentityTokenEntity).insert(this.issuanceRow(principal, gen.header.tokenId, input.expiresAt, gen.token));
     return { token: gen.token, tokenId: gen.tokenId, expiresAt: input.expiresAt, quality: e.quality };
   }
 
@@ -163,42 +173,59 @@ export class IdentityTokenService {
   }
 
   /**
-   * Policy checks before any face is analysed: environment, deployment key, revocation (here or
-   * imported from another deployment's status list), expiry, lockout. Tokens issued by another
-   * deployment holding the same key get their bookkeeping row on first sight (one round trip).
+   * Policy checks before any face is analysed: environment, deployment key, tenant (a token is
+   * usable only by clients of the tenant that issued it; others get 404 as for an unknown token),
+   * the issued token's digest (an altered copy is refused before it can count as a failure),
+   * revocation (here or imported from another deployment's status list), expiry, lockout. Tokens
+   * issued by another deployment holding the same key get their bookkeeping row on first sight,
+   * bound to the presenting client's tenant (one round trip).
    */
-  private async precheck(principal: ClientPrincipal, t: IdentityToken): Promise<FailureReason | undefined> {
+  private async precheck(principal: ClientPrincipal, t: IdentityToken, tokenText: string): Promise<FailureReason | undefined> {
     if (t.header.environment !== principal.environment) return 'wrong_environment';
     if (!this.peppers.find(t.header.keyId)) {
       const id = Buffer.from(t.header.keyId).toString('hex');
       throw badRequest(`token was issued under deployment key ${id}, which this deployment does not hold`, 'unknown_deployment_key');
     }
     const tokenId = Buffer.from(t.header.tokenId);
-    const rows: { revoked: boolean; locked: boolean }[] = await this.ds.query(
+    const rows: { revoked: boolean; locked: boolean; tenant: string; digest: Buffer | null }[] = await this.ds.query(
       `WITH ins AS (
-         INSERT INTO identity_tokens (token_id, client_id, environment, created_at, expires_at, consecutive_failures)
-         VALUES ($1, $2, $3, now(), $4, 0)
+         INSERT INTO identity_tokens (token_id, client_id, tenant, environment, created_at, expires_at, consecutive_failures)
+         VALUES ($1, $2, $5, $3, now(), $4, 0)
          ON CONFLICT (token_id) DO NOTHING
-         RETURNING revoked_at, locked_until),
+         RETURNING revoked_at, locked_until, tenant, token_digest),
        row AS (
-         SELECT revoked_at, locked_until FROM ins
+         SELECT revoked_at, locked_until, tenant, token_digest FROM ins
          UNION ALL
-         SELECT revoked_at, locked_until FROM identity_tokens WHERE token_id = $1)
+         SELECT revoked_at, locked_until, tenant, token_digest FROM identity_tokens WHERE token_id = $1)
        SELECT coalesce(bool_or(revoked_at IS NOT NULL), false)
                 OR EXISTS (SELECT 1 FROM imported_revocations WHERE token_id = $1) AS revoked,
-              coalesce(bool_or(locked_until > now()), false) AS locked
+              coalesce(bool_or(locked_until > now()), false) AS locked,
+              (array_agg(tenant))[1] AS tenant,
+              (array_agg(token_digest))[1] AS digest
          FROM row`,
-      [tokenId, principal.clientId, t.header.environment, t.header.expiresAt ? new Date(t.header.expiresAt * 1000) : null],
+      [
+        tokenId,
+        principal.clientId,
+        t.header.environment,
+        t.header.expiresAt ? new Date(t.header.expiresAt * 1000) : null,
+        principal.tenant,
+      ],
     );
-    if (rows[0].revoked) return 'revoked';
+    const row = rows[0];
+    if (row.tenant !== principal.tenant) throw tokenNotFound();
+    if (row.digest && !safeEqual(row.digest, tokenDigest(tokenText))) {
+      throw badRequest("'token' is not the token issued under its id (it was altered)", 'invalid_token');
+    }
+    if (row.revoked) return 'revoked';
     if (t.header.expiresAt && t.header.expiresAt * 1000 <= Date.now()) return 'expired';
-    if (rows[0].locked) return 'locked';
+    if (row.locked) return 'locked';
     return undefined;
   }
 
   /** Opens the token with a probe embedding; counts failures toward the lockout and clears them on success. */
   private async open(
     t: IdentityToken,
+    tokenText: string,
     embedding: Float32Array,
     input: { password: string; scope: string; accuracy: number; releaseLabel?: string },
   ): Promise<AuthOutcome> {
@@ -206,11 +233,11 @@ export class IdentityTokenService {
     const threshold = tokenLevel(input.accuracy).threshold;
     const v = await verifyIdentityToken({ token: t, embedding, password: input.password, scope: input.scope }, this.peppers.find);
     if (v.keyRecovered && v.score! >= threshold) {
-      // clears the failure counter; no write when there is nothing to clear (the common case)
+      // clears the failure counter and pins the digest of a token first seen here; no write in the common case
       await this.ds.query(
-        `UPDATE identity_tokens SET consecutive_failures = 0, locked_until = NULL
-          WHERE token_id = $1 AND (consecutive_failures <> 0 OR locked_until IS NOT NULL)`,
-        [tokenId],
+        `UPDATE identity_tokens SET consecutive_failures = 0, locked_until = NULL, token_digest = coalesce(token_digest, $2)
+          WHERE token_id = $1 AND (consecutive_failures <> 0 OR locked_until IS NOT NULL OR token_digest IS NULL)`,
+        [tokenId, tokenDigest(tokenText)],
       );
       const out: AuthOutcome = { authenticated: true, score: round4(v.score!), threshold, accuracy: input.accuracy, tokenId };
       if (input.releaseLabel) out.releasedKey = releaseKey(v.key!, tokenId, input.releaseLabel).toString('base64url');
@@ -219,11 +246,11 @@ export class IdentityTokenService {
     }
     v.key?.fill(0);
     await this.recordFailure(tokenId);
-    // the score is revealed only when the key was recovered (then it is below the threshold)
+    // a failed attempt never learns how close it came (no score to climb on)
     return {
       authenticated: false,
       reason: 'no_match',
-      score: v.keyRecovered ? round4(v.score!) : null,
+      score: null,
       threshold,
       accuracy: input.accuracy,
       tokenId,
@@ -235,15 +262,23 @@ export class IdentityTokenService {
     tokenText: string,
     image: Buffer,
     input: { password: string; scope: string; accuracy?: number; releaseLabel?: string },
+    signal?: AbortSignal,
   ): Promise<AuthOutcome> {
     const t = this.parse(tokenText);
+    // the level chosen at enrolment binds the token: a caller may verify more strictly, never less
+    if (input.accuracy !== undefined && input.accuracy < t.header.accuracy) {
+      throw badRequest(
+        `accuracy ${input.accuracy} is below this token's level ${t.header.accuracy}: verify at ${t.header.accuracy} or higher (or omit accuracy)`,
+        'accuracy_below_token_level',
+      );
+    }
     const accuracy = input.accuracy ?? t.header.accuracy;
-    const refused = await this.precheck(principal, t);
+    const refused = await this.precheck(principal, t, tokenText);
     if (refused) return refusal(t, refused, accuracy);
-    const probe = await this.faces.analyze(image, 'image', { embed: true, liveness: this.config.livenessGate }, true);
+    const probe = await this.faces.analyze(image, 'image', { embed: true, liveness: this.config.livenessGate }, true, signal);
     try {
       this.livenessGate(probe, 'image');
-      return await this.open(t, probe.embedding!, { ...input, accuracy });
+      return await this.open(t, tokenText, probe.embedding!, { ...input, accuracy });
     } finally {
       probe.embedding!.fill(0);
     }
@@ -260,14 +295,19 @@ export class IdentityTokenService {
     tokenText: string,
     images: Buffer[],
     input: { password: string; scope: string; newPassword?: string; accuracy?: number; expiresAt: Date | null },
+    signal?: AbortSignal,
   ): Promise<{ outcome: AuthOutcome; token?: string; tokenId?: string }> {
     this.license.assertEnrolment();
     const t = this.parse(tokenText);
-    const refused = await this.precheck(principal, t);
+    const refused = await this.precheck(principal, t, tokenText);
     if (refused) return { outcome: refusal(t, refused, t.header.accuracy) };
-    const e = await this.enrolmentEmbeddings(images);
+    const e = await this.enrolmentEmbeddings(images, signal);
     try {
-      const outcome = await this.open(t, e.each[0], { password: input.password, scope: input.scope, accuracy: t.header.accuracy });
+      const outcome = await this.open(t, tokenText, e.each[0], {
+        password: input.password,
+        scope: input.scope,
+        accuracy: t.header.accuracy,
+      });
       if (!outcome.authenticated) return { outcome };
       const gen = await this.mint(principal, e.mean, {
         password: input.newPassword ?? input.password,
@@ -284,7 +324,7 @@ export class IdentityTokenService {
           .where('token_id = :id AND revoked_at IS NULL', { id: outcome.tokenId })
           .execute();
         if (u.affected !== 1) return false;
-        await m.getRepository(IdentityTokenEntity).insert(this.issuanceRow(principal, newId, input.expiresAt));
+        await m.getRepository(IdentityTokenEntity).insert(this.issuanceRow(principal, newId, input.expiresAt, gen.token));
         return true;
       });
       // lost a race with another rotation or a revocation: the new token was never recorded nor returned
@@ -314,8 +354,8 @@ export class IdentityTokenService {
     if (id.length !== 16) throw badRequest("'token_id' must be 32 hex characters", 'invalid_field');
     const repo = this.ds.getRepository(IdentityTokenEntity);
     const row = await repo.findOneBy({ tokenId: id });
-    // a client may revoke only tokens it issued; others look like unknown tokens
-    if (!row || row.clientId !== principal.clientId) throw new ApiError(404, 'no such identity token for this client', 'token_not_found');
+    // a client may revoke only tokens of its tenant; others look like unknown tokens
+    if (!row || row.tenant !== principal.tenant) throw tokenNotFound();
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await repo.update({ tokenId: id }, { revokedAt: row.revokedAt, revokedBy: principal.clientId });
@@ -325,6 +365,12 @@ export class IdentityTokenService {
 }
 
 const round4 = (v: number): number => Math.round(v * 10000) / 10000;
+
+const tokenNotFound = () => new ApiError(404, 'no such identity token for this client', 'token_not_found');
+
+/** Pins the issued token: SHA-256 over its bytes (the token's own id, header, helper and tag). */
+const tokenDigest = (tokenText: string): Buffer =>
+  createHash('sha256').update('facenition token digest').update(Buffer.from(tokenText, 'base64url')).digest();
 
 interface MintInput {
   password: string;
