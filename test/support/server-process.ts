@@ -22,12 +22,12 @@ export interface ServerProcess {
   output: string[];
 }
 
-/** Starts the built server (`npm run build`) as a separate OS process and waits until it is ready. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm test does)`);
+/** Starts the built server (`npm run build`, or another build's main.js) as a separate OS process and waits until it is ready. */
+export async function startServerProcess(env: Record<string, string>, main = BUILT_MAIN): Promise<ServerProcess> {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn(process.execPath, [BUILT_MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, FACENITION_HOST: '127.0.0.1', FACENITION_PORT: String(port), FACENITION_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

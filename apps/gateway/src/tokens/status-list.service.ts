@@ -21,6 +21,7 @@ import { PEPPER } from './identity-token.service';
 const CHUNK_ROWS = 1000;
 /** An import claim not touched for this long belongs to an import that died; another import may take it over. */
 const CLAIM_STALE_SECONDS = 120;
+// UPDATE/DELETE ... RETURNING are wrapped in WITH ... SELECT: TypeORM answers a bare one with [rows, count], not rows
 
 const importInProgress = () =>
   new ApiError(
@@ -146,12 +147,14 @@ export class StatusListService {
       await this.stage(list, generation);
       switched = await this.switchTo(list, generation);
     } catch (err) {
-      await this.abandon(list.issuer, generation).catch((e: Error) => this.log.warn(`cleanup of an abandoned import failed: ${e.message}`));
+      await this.abandon(list.issuer, generation, list.count).catch((e: Error) =>
+        this.log.warn(`cleanup of an abandoned import failed: ${e.message}`),
+      );
       throw err;
     }
     // the old generation is invisible already; a failure here leaves rows the next import of this issuer drops
     if (switched.previous !== undefined) {
-      await this.dropGeneration(list.issuer, switched.previous).catch((e: Error) =>
+      await this.dropGeneration(list.issuer, switched.previous, switched.replaced).catch((e: Error) =>
         this.log.warn(`dropping the replaced status list of ${list.issuer} failed: ${e.message}`),
       );
     }
@@ -213,10 +216,10 @@ export class StatusListService {
         [list.issuer],
       );
       this.checkNotStale(prev, list);
-      const released: unknown[] = await m.query(`DELETE FROM status_list_imports WHERE issuer = $1 AND generation = $2 RETURNING 1`, [
-        list.issuer,
-        generation,
-      ]);
+      const released: unknown[] = await m.query(
+        `WITH d AS (DELETE FROM status_list_imports WHERE issuer = $1 AND generation = $2 RETURNING 1) SELECT * FROM d`,
+        [list.issuer, generation],
+      );
       if (!released.length) throw importInProgress();
       await m.query(
         `INSERT INTO status_list_sources (issuer, key_id, issued_at, imported_at, entries, generation) VALUES ($1, $2, $3, now(), $4, $5)
@@ -228,13 +231,13 @@ export class StatusListService {
   }
 
   /** Releases this import's claim and drops what it staged. */
-  private async abandon(issuer: string, generation: string): Promise<void> {
-    const released: unknown[] = await this.ds.query(`DELETE FROM status_list_imports WHERE issuer = $1 AND generation = $2 RETURNING 1`, [
-      issuer,
-      generation,
-    ]);
+  private async abandon(issuer: string, generation: string, staged: number): Promise<void> {
+    const released: unknown[] = await this.ds.query(
+      `WITH d AS (DELETE FROM status_list_imports WHERE issuer = $1 AND generation = $2 RETURNING 1) SELECT * FROM d`,
+      [issuer, generation],
+    );
     // if another import took the claim over, it drops these rows itself
-    if (released.length) await this.dropGeneration(issuer, generation);
+    if (released.length) await this.dropGeneration(issuer, generation, staged);
   }
 
   /** Drops the issuer's entries of every generation but `keep` (left by imports that died), renewing this import's claim. */
@@ -249,34 +252,52 @@ export class StatusListService {
        SELECT generation FROM g WHERE generation IS NOT NULL`,
       [issuer],
     );
-    for (const { generation } of rows) if (!keep.includes(generation)) await this.dropGeneration(issuer, generation, claim);
+    for (const { generation } of rows) {
+      if (keep.includes(generation)) continue;
+      const [{ n }]: { n: number }[] = await this.ds.query(
+        `SELECT count(*)::int AS n FROM status_list_entries WHERE issuer = $1 AND generation = $2`,
+        [issuer, generation],
+      );
+      await this.dropGeneration(issuer, generation, n, claim);
+    }
   }
 
   /**
-   * Deletes the issuer's entries of one generation that no reader sees, in chunks walked in
-   * token-id order (so no chunk re-scans the entries deleted before it). With `claim`, each chunk
-   * first renews (and checks) that import claim.
+   * Deletes the issuer's entries of one generation (`rows` of them, about), none of which a reader
+   * sees, in chunks of about CHUNK_ROWS: token ids are random, so ranges of their first four bytes
+   * split them evenly. Each statement reads only its own range, whatever the planner knows (PGlite
+   * keeps no statistics: an ORDER BY ... LIMIT walk re-read every remaining row per chunk). With
+   * `claim`, each chunk first renews (and checks) that import claim.
    */
-  private async dropGeneration(issuer: string, generation: string, claim?: string): Promise<void> {
-    let after: Buffer = Buffer.alloc(0);
-    for (;;) {
-      if (claim !== undefined) {
-        const renewed: unknown[] = await this.ds.query(
-          `UPDATE status_list_imports SET touched_at = now() WHERE issuer = $1 AND generation = $2 RETURNING 1`,
-          [issuer, claim],
+  private async dropGeneration(issuer: string, generation: string, rows: number, claim?: string): Promise<void> {
+    const ranges = Math.max(1, Math.ceil(rows / CHUNK_ROWS));
+    const bound = (r: number): Buffer => {
+      if (r >= ranges) return Buffer.alloc(17, 0xff); // above every 16-byte id
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(Math.floor((r * 2 ** 32) / ranges));
+      return b;
+    };
+    for (let r = 0; r < ranges; r++) {
+      for (;;) {
+        if (claim !== undefined) {
+          const renewed: unknown[] = await this.ds.query(
+            `WITH u AS (UPDATE status_list_imports SET touched_at = now() WHERE issuer = $1 AND generation = $2 RETURNING 1) SELECT * FROM u`,
+            [issuer, claim],
+          );
+          if (!renewed.length) throw importInProgress();
+        }
+        // bounded by CHUNK_ROWS too, should the ids of a range not be spread evenly
+        const [{ n }]: { n: number }[] = await this.ds.query(
+          `WITH d AS (
+             DELETE FROM status_list_entries WHERE ctid = ANY (ARRAY(
+               SELECT ctid FROM status_list_entries
+                WHERE issuer = $1 AND generation = $2 AND token_id >= $3 AND token_id < $4 LIMIT $5))
+             RETURNING 1)
+           SELECT count(*)::int AS n FROM d`,
+          [issuer, generation, bound(r), bound(r + 1), CHUNK_ROWS],
         );
-        if (!renewed.length) throw importInProgress();
+        if (n < CHUNK_ROWS) break;
       }
-      const [{ n, last }]: { n: number; last: Buffer | null }[] = await this.ds.query(
-        `WITH v AS (
-           SELECT ctid, token_id FROM status_list_entries
-            WHERE issuer = $1 AND generation = $2 AND token_id > $3 ORDER BY token_id LIMIT $4),
-         d AS (DELETE FROM status_list_entries WHERE ctid = ANY (ARRAY(SELECT ctid FROM v)) RETURNING 1)
-         SELECT (SELECT count(*) FROM d)::int AS n, (SELECT max(token_id) FROM v) AS last`,
-        [issuer, generation, after, CHUNK_ROWS],
-      );
-      if (n < CHUNK_ROWS || !last) return;
-      after = last;
     }
   }
 
@@ -294,8 +315,10 @@ export class StatusListService {
    */
   async resetSource(issuer: string): Promise<StatusListSource> {
     const rows: StatusListSource[] = await this.ds.query(
-      `UPDATE status_list_sources SET reset_at = now() WHERE issuer = $1
-       RETURNING issuer, key_id, issued_at, imported_at, entries, reset_at, true AS reset_pending`,
+      `WITH u AS (
+         UPDATE status_list_sources SET reset_at = now() WHERE issuer = $1
+         RETURNING issuer, key_id, issued_at, imported_at, entries, reset_at, true AS reset_pending)
+       SELECT * FROM u`,
       [issuer],
     );
     if (!rows.length) throw new ApiError(404, `no status list from issuer ${issuer} has been imported`, 'status_list_source_not_found');
