@@ -201,6 +201,46 @@ describe('security fixes (issue #9): real models, real Postgres', () => {
     });
   });
 
+  describe('4 (found by the junk-input suite). loose numbers, trailing junk, forged key-derivation costs', () => {
+    it('grace_seconds must be a whole number: empty, null, [] or true are not read as 0 or 1', async () => {
+      const c = await createClient();
+      for (const grace of ['', ' ', null, [], true, '0x10', '1e3']) {
+        const r = await request(http).post('/me/rotate').set('X-Auth-Token', c.client_token).send({ grace_seconds: grace });
+        expect([JSON.stringify(grace), r.status]).toEqual([JSON.stringify(grace), 400]);
+      }
+      const form = await request(http).post('/me/rotate').set('X-Auth-Token', c.client_token).type('form').send('grace_seconds=');
+      expect(form.status).toBe(400);
+      await request(http).get('/me').set('X-Auth-Token', c.client_token).expect(200); // never rotated
+    });
+
+    it('/revoke refuses a token_id with trailing junk instead of revoking the token it starts with', async () => {
+      const e = await enrol(t.token, 'Colin_Powell_0001');
+      const r = await request(http)
+        .post('/revoke')
+        .set('X-Auth-Token', t.token)
+        .send({ token_id: `${e.token_id}zz-not-hex` });
+      expect(r.status).toBe(400);
+      expect((await verify('/authenticate', t.token, e.token, 'Colin_Powell_0002').expect(200)).body.authenticated).toBe(true);
+    });
+
+    it('a token whose key-derivation cost was raised is refused before any work', async () => {
+      const e = await enrol(t.token, 'Colin_Powell_0001');
+      const raw = Buffer.from(e.token, 'base64url');
+      for (const [offset, value] of [
+        [2, 20], // scrypt N = 2^20 (1 GiB with r = 8)
+        [3, 32], // r = 32
+        [4, 16], // p = 16
+      ]) {
+        const forged = Buffer.from(raw);
+        forged[offset] = value;
+        const r = await verify('/authenticate', t.token, forged.toString('base64url'), 'Colin_Powell_0002');
+        expect(r.status).toBe(400);
+        expect(r.body.code).toBe('unsupported_kdf');
+      }
+      expect(await failures(e.token_id)).toEqual({ n: 0, locked_until: null });
+    });
+  });
+
   describe('5. identity tokens belong to the tenant of the client that minted them', () => {
     it('another client of the same environment can neither use, lock, rotate nor revoke the token', async () => {
       const b = await createClient({ name: 'another customer' });
@@ -326,7 +366,10 @@ describe('security fixes (issue #9): real models, real Postgres', () => {
   });
 });
 
-/** Raw HTTP, to control when (and whether) a request body is sent. */
+/**
+ * Raw HTTP, to control when (and whether) a request body is sent. The answer must come within 5 s
+ * (a server that waits for the rest of the body never answers: the request is then destroyed).
+ */
 function rawPost(port: number, path: string, headers: Record<string, string>, declaredLength: number) {
   const req = httpRequest({
     host: '127.0.0.1',
@@ -342,6 +385,11 @@ function rawPost(port: number, path: string, headers: Record<string, string>, de
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on('error', reject);
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no answer within 5 s to ${path}: the server is waiting for the body`));
+    }, 5000);
+    req.on('close', () => clearTimeout(timer));
   });
   return { req, response };
 }

@@ -54,6 +54,7 @@ const schema = z.object({
   FACENITION_PEPPER_FILE: z.string().min(1).optional(),
   FACENITION_PEPPER_PREVIOUS_FILES: z.string().min(1).optional(),
   FACENITION_KDF_LOG2N: int(15, 10, 20),
+  FACENITION_KDF_MAX_LOG2N: int(16, 10, 20),
   FACENITION_LOCKOUT_THRESHOLD: int(5, 1, 1000),
   FACENITION_LOCKOUT_SECONDS: int(60, 1, 86_400),
   FACENITION_LIVENESS_GATE: z.enum(['on', 'off']).default('on'),
@@ -113,6 +114,8 @@ export interface AppConfig {
   /** Retired deployment keys that still verify the tokens issued under them (comma-separated files). */
   pepperPreviousFiles: string[];
   kdfLog2N: number;
+  /** Costliest scrypt (log2 N, with r = 8, p = 1) a presented token may ask for: at least kdfLog2N. */
+  kdfMaxLog2N: number;
   lockoutThreshold: number;
   lockoutSeconds: number;
   livenessGate: boolean;
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((f) => f.trim())
       .filter(Boolean),
     kdfLog2N: e.FACENITION_KDF_LOG2N,
+    kdfMaxLog2N: Math.max(e.FACENITION_KDF_MAX_LOG2N, e.FACENITION_KDF_LOG2N),
     lockoutThreshold: e.FACENITION_LOCKOUT_THRESHOLD,
     lockoutSeconds: e.FACENITION_LOCKOUT_SECONDS,
     livenessGate: e.FACENITION_LIVENESS_GATE === 'on',

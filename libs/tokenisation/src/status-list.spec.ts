@@ -105,6 +105,18 @@ describe('revocation status list', () => {
     expect(verifyStatusList(at(beyond), [pepperA], new Date(now.getTime() + 60_000)).issuedAt).toEqual(beyond);
   });
 
+  it('refuses revocation dates a database cannot keep (year 0000, years past 9999, before 1970)', () => {
+    for (const at of ['0000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '1969-12-31T23:59:59Z']) {
+      const list = signStatusList({ issuer, issuedAt, revoked: [{ tokenId: entries[0].tokenId, revokedAt: new Date(at) }] }, pepperA);
+      // +010000-… is already no ISO 8601 date-time of the accepted form; the others are caught by the range
+      expect(() => verifyStatusList(list, [pepperA], now)).toThrow(
+        at.startsWith('+')
+          ? 'revoked[0].revoked_at must be an ISO 8601 date-time'
+          : 'revoked[0].revoked_at must lie between 1970 and 9999 (UTC)',
+      );
+    }
+  });
+
   it('packs entries into transferable arrays and unpacks them unchanged', () => {
     const p = verifyStatusListPacked(signed, statusListKeys([pepperA]), now);
     expect(p).toMatchObject({ issuer, issuedAt: issuedAt.getTime(), keyId: 'a1a2a3a4a5a6a7a8', count: 2 });

@@ -107,10 +107,14 @@ export interface PackedStatusList {
   revokedAt: Float64Array;
 }
 
+const LATEST_DATE_MS = Date.UTC(10000, 0, 1);
+
 function isoDate(v: unknown, what: string): Date {
   const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(d.getTime()))
     throw new StatusListError(`${what} must be an ISO 8601 date-time`);
+  // what a database keeps as a timestamp without surprises (years 0000 and 10000+ are refused by PostgreSQL)
+  if (d.getTime() < 0 || d.getTime() >= LATEST_DATE_MS) throw new StatusListError(`${what} must lie between 1970 and 9999 (UTC)`);
   return d;
 }
 

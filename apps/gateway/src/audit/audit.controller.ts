@@ -7,7 +7,7 @@ import { AuditRecorder } from '../common/audit-recorder';
 import { AdminOnly, Unmetered } from '../common/public.decorator';
 import { context } from '../common/request-context';
 import { REQUEST_ID } from '../common/request-log.middleware';
-import { isoDate, parseBody, parseQuery } from '../common/validate';
+import { intField, isoDate, parseBody, parseQuery } from '../common/validate';
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
@@ -24,10 +24,9 @@ const filterSchema = z.object({
   client_request_id: z.string().regex(REQUEST_ID, 'must be 1..64 characters [A-Za-z0-9._-]').optional(),
   after_seq: z
     .string()
-    .regex(/^\d{1,19}$/, 'must be a record sequence number')
-    .refine((v) => BigInt(v) <= MAX_BIGINT, 'must be a record sequence number')
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT, 'must be a record sequence number (0..9223372036854775807)')
     .optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: intField(1, 1000).default(100),
 });
 const exportSchema = filterSchema
   .omit({ after_seq: true, limit: true, request_id: true, client_request_id: true })

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { badRequest } from '../common/api-error';
 import { AdminOnly, Public, Unmetered } from '../common/public.decorator';
 import { context, sourceAddress } from '../common/request-context';
-import { isoDate, parseBody } from '../common/validate';
+import { intField, isoDate, parseBody } from '../common/validate';
 
 const createSchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -23,11 +23,11 @@ const tokenSchema = z.object({
 });
 
 const rotateSchema = z.object({
-  grace_seconds: z.coerce.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional(),
+  grace_seconds: intField(0, MAX_ROTATION_GRACE_SECONDS).optional(),
 });
 // bounded by the service after it has checked that the caller may rotate at all
 const rotateSelfSchema = z.object({
-  grace_seconds: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  grace_seconds: intField(0, 2_147_483_647).optional(),
 });
 
 @ApiTags('client tokens')

@@ -3,7 +3,7 @@ import { json, urlencoded, type NextFunction, type Request, type Response } from
 import multer from 'multer';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ApiError } from './api-error';
-import { assertCleanInput } from './clean-input';
+import { assertCleanInput, printable } from './clean-input';
 import { PublicRoutes, requestPath } from './early-auth.middleware';
 import { mapTransportError } from './error.filter';
 
@@ -81,7 +81,7 @@ export class BodyMiddleware implements NestMiddleware {
     next(
       new ApiError(
         415,
-        `unsupported content type '${type || 'none'}': send multipart/form-data or application/json`,
+        `unsupported content type '${printable(type.split(';')[0]) || 'none'}': send multipart/form-data or application/json`,
         'unsupported_media_type',
       ),
     );

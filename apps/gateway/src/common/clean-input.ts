@@ -4,9 +4,15 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const MAX_DEPTH = 16;
 const MAX_KEY_LENGTH = 100;
 
-/** A field name fit for an error message: control characters shown as '?', bounded length. */
-const printable = (name: string): string =>
-  Array.from(name.slice(0, MAX_KEY_LENGTH), (c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? '?' : c)).join('');
+/** Client text fit for an error message: control characters shown as '?', at most 100 characters. */
+export const printable = (name: string): string => withoutControls(name.slice(0, MAX_KEY_LENGTH));
+
+/** Control characters (C0, DEL, C1) replaced by '?'. */
+export const withoutControls = (text: string): string =>
+  Array.from(text, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f) ? '?' : c;
+  }).join('');
 
 /**
  * The edge check every request body and query string passes once, before any handler: strings
@@ -19,7 +25,7 @@ export function assertCleanInput(root: unknown, what: 'body' | 'query'): void {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
-    const name = path || what;
+    const name = printable(path || what);
     if (typeof value === 'string') {
       if (value.includes('\u0000')) throw badRequest(`'${name}' contains a NUL character`, 'invalid_field');
       if (LONE_SURROGATE.test(value)) {

@@ -12,6 +12,7 @@ import { CancelledError, InvalidImageError, ModelIntegrityError, NoFaceError, Ov
 import type { Request, Response } from 'express';
 import { ApiError } from './api-error';
 import { AuditRecorder, AuditUnavailableError } from './audit-recorder';
+import { withoutControls } from './clean-input';
 
 interface Mapped {
   status: number;
@@ -121,6 +122,7 @@ export class ErrorFilter implements ExceptionFilter {
       }
     }
     if (res.headersSent) return;
-    res.status(mapped.status).json({ ok: false, error: mapped.error, code: mapped.code });
+    // defence in depth: no message echoes a control character a client sent
+    res.status(mapped.status).json({ ok: false, error: withoutControls(mapped.error), code: mapped.code });
   }
 }

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { badRequest } from './api-error';
+import { printable } from './clean-input';
 
 /** Validates a JSON or form body against a strict schema (unknown fields refused); auth_token is ignored. */
 export function parseBody<S extends z.ZodObject>(req: Request, schema: S): z.infer<S> {
@@ -21,7 +22,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  if (issue.code === 'unrecognized_keys') throw badRequest(`unknown field '${issue.keys[0]}'`, 'unknown_field');
+  if (issue.code === 'unrecognized_keys') throw badRequest(`unknown field '${printable(issue.keys[0])}'`, 'unknown_field');
   const field = issue.path.join('.') || 'body';
   throw badRequest(`${field}: ${issue.message}`, 'invalid_field');
 }
@@ -30,3 +31,18 @@ export const isoDate = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), 'must be an ISO 8601 date-time')
   .transform((s) => new Date(s));
+
+/**
+ * A whole number within [min, max], sent as a JSON number or as decimal digits (forms, query
+ * strings). Nothing is coerced: '', ' ', null, [], true, '0x10' and '1e3' are refused, not read as 0, 1, 16 or 1000.
+ */
+export const intField = (min: number, max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,15}$/, `must be a whole number from ${min} to ${max}`)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(max));

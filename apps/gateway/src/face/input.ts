@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { ApiError, badRequest } from '../common/api-error';
+import { printable } from '../common/clean-input';
 
 export interface ImageFieldSpec {
   name: string;
@@ -57,7 +58,7 @@ export function readEndpointInput(
   for (const key of [...Object.keys(body), ...files.map((f) => f.fieldname)]) {
     if (!allowed.has(key)) {
       throw badRequest(
-        `unknown field '${key}'; expected ${[...allowed]
+        `unknown field '${printable(key)}'; expected ${[...allowed]
           .filter((k) => k !== 'auth_token')
           .map((k) => `'${k}'`)
           .join(', ')}`,

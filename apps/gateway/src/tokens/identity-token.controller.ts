@@ -157,7 +157,16 @@ export class IdentityTokenController {
       'Revoke an identity token issued by a client of the calling client’s tenant, by token or token_id; checked on every verification',
   })
   async revoke(@Req() req: Request) {
-    const body = parseBody(req, z.object({ token: z.string().max(4096).optional(), token_id: z.string().max(64).optional() }));
+    const body = parseBody(
+      req,
+      z.object({
+        token: z.string().max(4096).optional(),
+        token_id: z
+          .string()
+          .regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters')
+          .optional(),
+      }),
+    );
     if (!body.token === !body.token_id) throw badRequest("send exactly one of 'token' or 'token_id'", 'invalid_field');
     const r = await this.tokens.revoke(context(req).principal!, { token: body.token, tokenId: body.token_id });
     context(req).tokenRef = tokenRef(Buffer.from(r.tokenId, 'hex'));

@@ -21,6 +21,10 @@ import { LicenseService } from '../license/license.service';
 
 export const PEPPER = Symbol('PEPPER');
 
+/** scrypt block size and parallelism of every token this product issues (docs/token-format.md §3). */
+const KDF_R = 8;
+const KDF_P = 1;
+
 export type FailureReason = 'no_match' | 'expired' | 'revoked' | 'locked' | 'wrong_environment';
 
 /** Non-reversible reference to a token for audit records: SHA-256 of its id, truncated. */
@@ -123,7 +127,7 @@ export class IdentityTokenService {
       },
       this.peppers.current,
       { bytes: (n) => randomBytes(n) },
-      { kdf: { log2N: this.config.kdfLog2N, r: 8, p: 1 } },
+      { kdf: { log2N: this.config.kdfLog2N, r: KDF_R, p: KDF_P } },
     );
   }
 
@@ -163,13 +167,29 @@ export class IdentityTokenService {
     return { token: gen.token, tokenId: gen.tokenId, expiresAt: input.expiresAt, quality: e.quality };
   }
 
+  /**
+   * Decodes a presented token and refuses, before any work, key-derivation parameters this
+   * deployment does not issue: a token copied with its KDF bytes raised (the format allows scrypt
+   * up to N = 2^20, r = 32, p = 16: ~4 GiB and minutes per call) would otherwise cost that much
+   * memory and CPU before its tag could be checked.
+   */
   parse(token: string) {
+    let t: IdentityToken;
     try {
-      return decodeToken(token);
+      t = decodeToken(token);
     } catch (err) {
       if (err instanceof TokenFormatError) throw badRequest(`'token' is not a valid identity token: ${err.message}`, 'invalid_token');
       throw err;
     }
+    const { log2N, r, p } = t.header.kdf;
+    if (r !== KDF_R || p !== KDF_P || log2N > this.config.kdfMaxLog2N) {
+      throw badRequest(
+        `'token' asks for a key derivation (scrypt N=2^${log2N}, r=${r}, p=${p}) beyond what this deployment accepts ` +
+          `(N ≤ 2^${this.config.kdfMaxLog2N}, r=${KDF_R}, p=${KDF_P})`,
+        'unsupported_kdf',
+      );
+    }
+    return t;
   }
 
   /**
