@@ -400,6 +400,7 @@ describe('6. unauthenticated requests cannot make the server read large bodies',
   beforeAll(async () => {
     t = await startTestApp({
       FACENITION_MAX_UNAUTHENTICATED_BODIES: '2',
+      FACENITION_MAX_INFLIGHT_BODIES: '4',
       FACENITION_AUTH_MAX_FAILURES: '5',
       FACENITION_AUTH_WINDOW_SECONDS: '2',
     });
@@ -448,6 +449,31 @@ describe('6. unauthenticated requests cannot make the server read large bodies',
       .attach('image2', fixture('Colin_Powell_0002'), 'b.jpg');
     expect(ok.status).toBe(200);
     for (const h of hold) h.req.destroy();
+  });
+
+  it('at most FACENITION_MAX_INFLIGHT_BODIES requests with a body are in flight; slots are returned', async () => {
+    const hold = [0, 1, 2, 3].map(() => {
+      const p = rawPost(port, '/match', { 'content-type': 'application/json', 'x-auth-token': t.token }, 1024 * 1024);
+      p.req.write('{"image1":"'); // authenticated, but slow: each holds an in-flight slot
+      p.response.catch(() => undefined);
+      return p;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const fifth = rawPost(port, '/match', { 'content-type': 'application/json', 'x-auth-token': t.token }, 2);
+    fifth.req.end('{}');
+    const r = await fifth.response;
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, code: 'busy' });
+    for (const h of hold) h.req.destroy();
+    await new Promise((res) => setTimeout(res, 300));
+    // every slot came back: more sequential requests than slots all get through
+    for (let i = 0; i < 10; i++) {
+      const ok = await request(t.app.getHttpServer())
+        .post('/detect')
+        .set('X-Auth-Token', t.token)
+        .attach('image', fixture('Colin_Powell_0001'), 'a.jpg');
+      expect(ok.status).toBe(200);
+    }
   });
 
   it('requests without any credential count against the address limit', async () => {
