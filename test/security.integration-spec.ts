@@ -520,3 +520,32 @@ describe('9. the generated admin credential never reaches the log', () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe('public routes under a base path', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ FACENITION_BASE_PATH: '/api/v1', FACENITION_AUTH_MAX_FAILURES: '2' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('/token and the health probes stay open under the base path; /token failures count toward the address limit', async () => {
+    const http = t.app.getHttpServer();
+    const created = await request(http).post('/api/v1/generateToken').set('X-Auth-Token', ADMIN).send({ name: 'x' });
+    expect(created.status).toBe(200);
+    // recognised as the public /token under the base path: its small body limit applies (64 KiB, not FACENITION_MAX_BODY_BYTES)
+    const big = await request(http)
+      .post('/api/v1/token')
+      .send({ client_id: t.clientId, client_secret: 'x'.repeat(100 * 1024) });
+    expect([big.status, big.body.code]).toEqual([413, 'body_too_large']);
+    for (let i = 0; i < 4; i++) {
+      await request(http).get('/api/v1/health/live').expect(200);
+      // a wrong secret at /token is refused by /token itself (401), not by the early credential check
+      const r = await request(http).post('/api/v1/token').send({ client_id: t.clientId, client_secret: 'fns_wrong' });
+      expect([i, r.status, r.body.code]).toEqual([i, i < 2 ? 401 : 429, i < 2 ? 'invalid_client' : 'rate_limited']);
+    }
+    // the address is blocked now, before any credential or body is looked at
+    await request(http).get('/api/v1/me').set('X-Auth-Token', t.token).expect(429);
+  });
+});

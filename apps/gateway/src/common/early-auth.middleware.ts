@@ -60,7 +60,12 @@ export class PublicRoutes implements OnApplicationBootstrap {
         if (access !== 'public') continue;
         const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
         for (const p of Array.isArray(sub) ? sub : [sub ?? '']) {
-          paths.add(`/${[this.config.basePath, base, p].join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1'));
+          paths.add(
+            `/${[this.config.basePath, base, p].join('/')}`
+              .replace(/\/+/g, '/')
+              .replace(/(.)\/$/, '$1')
+              .toLowerCase(),
+          );
         }
       }
     }
@@ -72,7 +77,9 @@ export class PublicRoutes implements OnApplicationBootstrap {
   }
 
   has(path: string): boolean {
-    return this.paths.has(path.length > 1 ? path.replace(/\/$/, '') : path);
+    // Express routes case-insensitively and ignores one trailing slash: so does this check
+    const p = path.toLowerCase();
+    return this.paths.has(p.length > 1 ? p.replace(/\/$/, '') : p);
   }
 }
 
