@@ -23,7 +23,7 @@ describe('identity tokens: /generate, /authenticate, /authenticate-score, /revok
   const enrol = async (photos: string[], extra: Record<string, string> = {}, token = t.token) => {
     let r = gen(token).field('password', secrets.password).field('scope', secrets.scope);
     for (const [k, v] of Object.entries(extra)) r = r.field(k, v);
-    for (const p of photos) r = r.attach('image', fixture(p), `${p}.jpg`);
+    for (const p of photos) r = r.attach('photo', fixture(p), `${p}.jpg`);
     const res = await r;
     expect(res.status).toBe(200);
     return res.body as { token: string; token_id: string; expires_at: string | null };
@@ -37,7 +37,7 @@ describe('identity tokens: /generate, /authenticate, /authenticate-score, /revok
   ) => {
     let r = request(http).post(path).set('X-Auth-Token', client).field('token', token);
     for (const [k, v] of Object.entries({ ...secrets, ...over })) r = r.field(k, v);
-    return r.attach('image', fixture(photo), 'probe.jpg');
+    return r.attach('photo', fixture(photo), 'probe.jpg');
   };
 
   it('enrols a photo into a compact token and verifies a fresh photo of the same person only', async () => {
@@ -85,7 +85,7 @@ describe('identity tokens: /generate, /authenticate, /authenticate-score, /revok
       .field('scope', 's')
       .attach('image', await twoFaces(), 't.jpg')
       .expect(400);
-    expect(two.body).toMatchObject({ code: 'several_faces', error: "'image' shows 2 faces; an enrolment photo must show exactly one" });
+    expect(two.body).toMatchObject({ code: 'several_faces', error: "'photo' shows 2 faces; an enrolment photo must show exactly one" });
     const mixed = await gen()
       .field('password', 'x')
       .field('scope', 's')
@@ -181,7 +181,7 @@ describe('liveness gate (default on)', () => {
     await t.close();
   });
 
-  it('refuses a photo the liveness model scores below the gate threshold, at enrolment and at verification', async () => {
+  it('refuses a photo the liveness model scores below the gate threshold: 400 at enrolment, authenticated false at verification', async () => {
     const http = t.app.getHttpServer();
     const scored = await request(http)
       .post('/liveness')
@@ -198,7 +198,7 @@ describe('liveness gate (default on)', () => {
       .expect(400);
     expect(refused.body).toEqual({
       ok: false,
-      error: "'image' failed the liveness check (presentation attack suspected)",
+      error: "'photo' failed the liveness check (presentation attack suspected)",
       code: 'liveness_failed',
     });
     const e = await request(http)
@@ -214,8 +214,46 @@ describe('liveness gate (default on)', () => {
       .field('token', e.body.token as string)
       .field('password', 'pw')
       .field('scope', 's')
-      .attach('image', fixture('George_W_Bush_0002'), 'p.jpg')
-      .expect(400);
-    expect(probe.body.code).toBe('liveness_failed');
+      .attach('photo', fixture('George_W_Bush_0002'), 'p.jpg')
+      .expect(200);
+    // a refused presentation is a failed verification: integrations reading r.authenticated see false
+    expect(probe.body).toEqual({ ok: true, authenticated: false, reason: 'not_live' });
+    const audit = await request(http)
+      .get(`/audit?request_id=${String(probe.headers['x-request-id'])}`)
+      .set('X-Auth-Token', t.token)
+      .expect(200);
+    expect(audit.body.records[0]).toMatchObject({ decision: 'presentation_attack_suspected', status: 200 });
+    const ds = t.app.get<DataSource>(DATA_SOURCE);
+    const [row] = (await ds.query(`SELECT consecutive_failures AS n FROM identity_tokens WHERE token_id = $1`, [
+      Buffer.from(e.body.token_id as string, 'hex'),
+    ])) as { n: number }[];
+    expect(row.n).toBe(1); // it counts toward the lockout
+    // /rotate: the photos that would open the old token are refused the same way
+    const rot = await request(http)
+      .post('/rotate')
+      .set('X-Auth-Token', t.token)
+      .field('token', e.body.token as string)
+      .field('password', 'pw')
+      .field('scope', 's')
+      .attach('photo', fixture('George_W_Bush_0002'), 'p.jpg')
+      .expect(200);
+    expect(rot.body).toEqual({ ok: true, rotated: false, reason: 'not_live' });
+  });
+
+  it('takes `image` as an alias of `photo` (multipart and JSON)', async () => {
+    const http = t.app.getHttpServer();
+    const e = await request(http)
+      .post('/generate')
+      .set('X-Auth-Token', t.token)
+      .field('password', 'pw')
+      .field('scope', 's')
+      .attach('image', fixture('George_W_Bush_0001'), 'a.jpg')
+      .expect(200);
+    const probe = await request(http)
+      .post('/authenticate')
+      .set('X-Auth-Token', t.token)
+      .send({ token: e.body.token, password: 'pw', scope: 's', image: fixture('Colin_Powell_0001').toString('base64') })
+      .expect(200);
+    expect(probe.body).toEqual({ ok: true, authenticated: false, reason: 'no_match' });
   });
 });

@@ -45,6 +45,7 @@ export class AuditRecorder {
     if (ctx.audited) return;
     ctx.audited = true;
     const d = status < 400 ? decisionOf(body) : { decision: null, score: null, threshold: null, accuracy: null };
+    if (status < 400 && ctx.decision) d.decision = ctx.decision;
     if (d.decision) this.metrics.decisions.inc({ endpoint: endpointOf(req), result: d.decision });
     const latencyMs = Math.round(Number(process.hrtime.bigint() - ctx.startedAt) / 1e3) / 1e3;
     try {

@@ -6,6 +6,8 @@ export interface ImageFieldSpec {
   name: string;
   min: number;
   max: number;
+  /** Other names accepted for the same images (e.g. `image` for `photo`); errors use `name`. */
+  aliases?: readonly string[];
 }
 
 export interface EndpointInput {
@@ -52,7 +54,7 @@ export function readEndpointInput(
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object or a form', 'invalid_body');
   const files = Array.isArray(req.files) ? req.files : [];
-  const allowed = new Set<string>(['auth_token', ...specs.map((s) => s.name)]);
+  const allowed = new Set<string>(['auth_token', ...specs.flatMap((s) => [s.name, ...(s.aliases ?? [])])]);
   if (opts.accuracy) allowed.add('accuracy');
   for (const f of opts.fields ?? []) allowed.add(f);
   for (const key of [...Object.keys(body), ...files.map((f) => f.fieldname)]) {
@@ -68,11 +70,15 @@ export function readEndpointInput(
   }
   const images = new Map<string, Buffer[]>();
   for (const spec of specs) {
-    const fromFiles = files.filter((f) => f.fieldname === spec.name).map((f) => f.buffer);
-    const raw = body[spec.name];
+    const names = [spec.name, ...(spec.aliases ?? [])];
+    const fromFiles = files.filter((f) => names.includes(f.fieldname)).map((f) => f.buffer);
+    const values: unknown[] = [];
+    for (const n of names) {
+      const raw = body[n];
+      if (raw !== undefined) values.push(...(Array.isArray(raw) ? (raw as unknown[]) : [raw]));
+    }
     let fromJson: Buffer[] = [];
-    if (raw !== undefined) {
-      const values = Array.isArray(raw) ? raw : [raw];
+    if (values.length) {
       if (!values.every((v): v is string => typeof v === 'string')) {
         throw badRequest(`'${spec.name}' must be a base64 string or an array of base64 strings (or a multipart file)`, 'invalid_field');
       }

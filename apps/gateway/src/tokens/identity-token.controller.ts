@@ -9,7 +9,11 @@ import { parseBody } from '../common/validate';
 import { readEndpointInput } from '../face/input';
 import { IdentityTokenService, tokenRef } from './identity-token.service';
 
+/** Audit decision of a verification refused by the liveness gate. */
+const PRESENTATION_ATTACK = 'presentation_attack_suspected';
 const MAX_ENROL_PHOTOS = 5;
+/** The photo field of the identity-token endpoints: `photo` as in the developer documentation, `image` accepted as an alias. */
+const PHOTOS = (max: number) => ({ name: 'photo', aliases: ['image'], min: 1, max });
 
 function str(fields: Record<string, unknown>, name: string, max: number, required: true): string;
 function str(fields: Record<string, unknown>, name: string, max: number, required: false): string | undefined;
@@ -57,13 +61,13 @@ export class IdentityTokenController {
   @ApiOperation({
     summary: 'Enrol: photo(s) + password + scope -> identity token (no biometric is stored)',
     description:
-      'Fields: image (1..5 photos of one person; several are averaged), password, scope, accuracy (default level stored in the token, default 4), ' +
+      'Fields: photo (1..5 photos of one person, repeat the field; several are averaged; `image` is accepted as an alias), password, scope, accuracy (default level stored in the token, default 4), ' +
       'expires_at (ISO 8601) or ttl (seconds). Refuses photos with no face, several faces, a quality component below FACENITION_ENROL_MIN_COMPONENT ' +
       '(naming it), photos of different people, and (gate on) a liveness score below FACENITION_LIVENESS_GATE_THRESHOLD. The token is bound to the ' +
       'environment (sandbox/production) of the calling client.',
   })
   async generate(@Req() req: Request) {
-    const input = readEndpointInput(req, [{ name: 'image', min: 1, max: MAX_ENROL_PHOTOS }], {
+    const input = readEndpointInput(req, [PHOTOS(MAX_ENROL_PHOTOS)], {
       accuracy: true,
       fields: ['password', 'scope', 'expires_at', 'ttl'],
     });
@@ -73,7 +77,7 @@ export class IdentityTokenController {
     const principal = context(req).principal!;
     const g = await this.tokens.generate(
       principal,
-      input.images.get('image')!,
+      input.images.get('photo')!,
       { password, scope, accuracy: input.accuracy, expiresAt },
       requestSignal(req),
     );
@@ -90,7 +94,7 @@ export class IdentityTokenController {
   }
 
   private async verify(req: Request, withRelease: boolean) {
-    const input = readEndpointInput(req, [{ name: 'image', min: 1, max: 1 }], {
+    const input = readEndpointInput(req, [PHOTOS(1)], {
       accuracy: true,
       fields: ['token', 'password', 'scope', ...(withRelease ? ['release_key'] : [])],
     });
@@ -103,11 +107,12 @@ export class IdentityTokenController {
     const out = await this.tokens.authenticate(
       context(req).principal!,
       token,
-      input.images.get('image')![0],
+      input.images.get('photo')![0],
       { password, scope, accuracy: input.accuracyGiven ? input.accuracy : undefined, releaseLabel: label },
       requestSignal(req),
     );
     context(req).tokenRef = tokenRef(out.tokenId);
+    if (out.reason === 'not_live') context(req).decision = PRESENTATION_ATTACK;
     return out;
   }
 
@@ -116,10 +121,11 @@ export class IdentityTokenController {
   @ApiOperation({
     summary: 'Verify a fresh photo + password + scope against an identity token',
     description:
-      'Fields: token, image, password, scope, accuracy (default: the level stored in the token; a lower level is refused with 400 ' +
+      'Fields: token, photo (alias image), password, scope, accuracy (default: the level stored in the token; a lower level is refused with 400 ' +
       'accuracy_below_token_level), release_key (optional label: on success returns ' +
       'released_key, a stable scope-bound 32-byte secret, base64url). Answers authenticated true/false; when false, reason is one of no_match, ' +
-      'expired, revoked, locked, wrong_environment (never which secret was wrong). 5 consecutive failures lock the token for a doubling period. ' +
+      'not_live (the photo failed the liveness gate: audited as presentation_attack_suspected, counts toward the lockout), expired, revoked, locked, ' +
+      'wrong_environment (never which secret was wrong). 5 consecutive failures lock the token for a doubling period. ' +
       'A token is usable only by clients of the tenant whose client issued it (others get 404 token_not_found); an altered copy of a token ' +
       'is refused with 400 invalid_token and does not count as a failure.',
   })
@@ -178,13 +184,13 @@ export class IdentityTokenController {
   @ApiOperation({
     summary: 'Rotate: fresh photo(s) that authenticate against the old token -> a new, unrelated token; the old one is revoked atomically',
     description:
-      'Fields: token, image (1..5 photos; the first must authenticate against the token at its own level, all pass the enrolment checks and ' +
+      'Fields: token, photo (alias image; 1..5 photos; the first must authenticate against the token at its own level, all pass the enrolment checks and ' +
       'are averaged into the new token), password, scope, new_password (optional), accuracy (level of the new token, default the old one), ' +
       'expires_at or ttl for the new token (default: none). Answers rotated true with token, token_id and replaces, or rotated false with the ' +
       'same reasons as /authenticate (a failure counts toward the lockout). The new token uses the current deployment key.',
   })
   async rotate(@Req() req: Request) {
-    const input = readEndpointInput(req, [{ name: 'image', min: 1, max: MAX_ENROL_PHOTOS }], {
+    const input = readEndpointInput(req, [PHOTOS(MAX_ENROL_PHOTOS)], {
       accuracy: true,
       fields: ['token', 'password', 'scope', 'new_password', 'expires_at', 'ttl'],
     });
@@ -196,11 +202,12 @@ export class IdentityTokenController {
     const r = await this.tokens.rotate(
       context(req).principal!,
       token,
-      input.images.get('image')!,
+      input.images.get('photo')!,
       { password, scope, newPassword, accuracy: input.accuracyGiven ? input.accuracy : undefined, expiresAt },
       requestSignal(req),
     );
     context(req).tokenRef = tokenRef(r.outcome.tokenId);
+    if (r.outcome.reason === 'not_live') context(req).decision = PRESENTATION_ATTACK;
     if (!r.token) return { ok: true, rotated: false, reason: r.outcome.reason };
     return {
       ok: true,

@@ -25,7 +25,7 @@ export const PEPPER = Symbol('PEPPER');
 const KDF_R = 8;
 const KDF_P = 1;
 
-export type FailureReason = 'no_match' | 'expired' | 'revoked' | 'locked' | 'wrong_environment';
+export type FailureReason = 'no_match' | 'not_live' | 'expired' | 'revoked' | 'locked' | 'wrong_environment';
 
 /** Non-reversible reference to a token for audit records: SHA-256 of its id, truncated. */
 export const tokenRef = (tokenId: Buffer | Uint8Array): string =>
@@ -56,11 +56,13 @@ export class IdentityTokenService {
     private readonly license: LicenseService,
   ) {}
 
+  /** The liveness gate: true when off, or when the photo's liveness score reaches the gate threshold. */
+  private isLive(r: AnalyzeResult): boolean {
+    return !this.config.livenessGate || !r.liveness || r.liveness.score >= this.config.livenessGateThreshold;
+  }
+
   private livenessGate(r: AnalyzeResult, field: string): void {
-    if (!this.config.livenessGate || !r.liveness) return;
-    if (r.liveness.score < this.config.livenessGateThreshold) {
-      throw new ApiError(400, `'${field}' failed the liveness check (presentation attack suspected)`, 'liveness_failed');
-    }
+    if (!this.isLive(r)) throw new LivenessRefusedError(field);
   }
 
   /** Enrolment gates (one face, quality, liveness, one person) on each photo; the embeddings and their normalised mean. */
@@ -68,7 +70,7 @@ export class IdentityTokenService {
     images: Buffer[],
     signal?: AbortSignal,
   ): Promise<{ each: Float32Array[]; mean: Float32Array; quality: number[] }> {
-    const fieldOf = (i: number) => (images.length > 1 ? `image[${i}]` : 'image');
+    const fieldOf = (i: number) => (images.length > 1 ? `photo[${i}]` : 'photo');
     // on the first photo that fails, the others are cancelled (queued ones never run)
     const analysed = await this.faces.analyzeAll(
       images.map((bytes, i) => ({
@@ -295,9 +297,13 @@ export class IdentityTokenService {
     const accuracy = input.accuracy ?? t.header.accuracy;
     const refused = await this.precheck(principal, t, tokenText);
     if (refused) return refusal(t, refused, accuracy);
-    const probe = await this.faces.analyze(image, 'image', { embed: true, liveness: this.config.livenessGate }, true, signal);
+    const probe = await this.faces.analyze(image, 'photo', { embed: true, liveness: this.config.livenessGate }, true, signal);
     try {
-      this.livenessGate(probe, 'image');
+      // a refused presentation is a failed verification (and counts toward the lockout), not a malformed request
+      if (!this.isLive(probe)) {
+        await this.recordFailure(Buffer.from(t.header.tokenId));
+        return refusal(t, 'not_live', accuracy);
+      }
       return await this.open(t, tokenText, probe.embedding!, { ...input, accuracy });
     } finally {
       probe.embedding!.fill(0);
@@ -321,7 +327,15 @@ export class IdentityTokenService {
     const t = this.parse(tokenText);
     const refused = await this.precheck(principal, t, tokenText);
     if (refused) return { outcome: refusal(t, refused, t.header.accuracy) };
-    const e = await this.enrolmentEmbeddings(images, signal);
+    let e;
+    try {
+      e = await this.enrolmentEmbeddings(images, signal);
+    } catch (err) {
+      // as in /authenticate, a photo refused by the liveness gate is a failed verification of the old token
+      if (!(err instanceof LivenessRefusedError)) throw err;
+      await this.recordFailure(Buffer.from(t.header.tokenId));
+      return { outcome: refusal(t, 'not_live', t.header.accuracy) };
+    }
     try {
       const outcome = await this.open(t, tokenText, e.each[0], {
         password: input.password,
@@ -385,6 +399,13 @@ export class IdentityTokenService {
 }
 
 const round4 = (v: number): number => Math.round(v * 10000) / 10000;
+
+/** An enrolment photo refused by the liveness gate: 400 liveness_failed at /generate; a failed verification at /rotate. */
+class LivenessRefusedError extends ApiError {
+  constructor(field: string) {
+    super(400, `'${field}' failed the liveness check (presentation attack suspected)`, 'liveness_failed');
+  }
+}
 
 const tokenNotFound = () => new ApiError(404, 'no such identity token for this client', 'token_not_found');
 
