@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'models/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'libs/client/dist/**', 'node_modules/**', 'models/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -18,14 +18,45 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/face/**/*.ts', 'libs/tokenisation/**/*.ts', 'libs/worker/**/*.ts', 'libs/license/**/*.ts'],
+    files: ['libs/face/**/*.ts', 'libs/tokenisation/**/*.ts', 'libs/worker/**/*.ts', 'libs/license/**/*.ts', 'libs/common/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'express', 'pg', 'multer'], message: 'libs/face, libs/tokenisation, libs/worker and libs/license are framework-free' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'express', 'pg', 'multer'],
+              message: 'libs/face, libs/tokenisation, libs/worker, libs/license and libs/common are framework-free',
+            },
+            {
+              group: ['@facenition/clients', '@facenition/audit', '@facenition/database'],
+              message: 'a framework-free library must not import the stateful Nest libraries (clients, audit, database)',
+            },
             { group: ['../../*'], message: 'no relative imports that climb out of a lib' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // @facenition/client is published on its own: it imports its own files only (no server code, no package)
+    files: ['libs/client/**/*.ts'],
+    ignores: ['libs/client/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: '@facenition/client is standalone: it imports only its own files' }] },
+      ],
+    },
+  },
+  {
+    files: ['libs/client/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@facenition/*', '**/apps/**', '../../*'], message: "the SDK's specs use the SDK without the server's code" },
           ],
         },
       ],

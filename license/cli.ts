@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseIsoDateTime } from '@facenition/common';
 import {
   DEFAULT_GRACE_DAYS,
   InvalidLicensePayloadError,
@@ -58,9 +59,9 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 function parseDate(value: string, option: string): string {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  const ms = Date.parse(iso);
+  const d = ISO_UTC.test(iso) ? parseIsoDateTime(iso) : undefined;
   // The round trip refuses dates that Date.parse silently rolls over (2026-02-30).
-  if (!ISO_UTC.test(iso) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== iso.slice(0, 19)) {
+  if (!d || d.toISOString().slice(0, 19) !== iso.slice(0, 19)) {
     throw new UsageError(`${option} must be a date YYYY-MM-DD or an ISO-8601 UTC timestamp (got ${JSON.stringify(value)})`);
   }
   return iso;

@@ -4,12 +4,16 @@
  * The tree is staged in DIR/facenition-<version>/ and removed after packing unless --keep-staging.
  *
  * Produces DIR/facenition-<version>-<platform>-<arch>.tar.gz (+ .sha256) holding one directory
- * facenition-<version>/ with everything the server needs on an offline host that has Node.js 20:
+ * facenition-<version>/ with everything the server needs on an offline host, Node.js included:
  *   dist/            the built gateway (nest build gateway, compiled straight into the staging dir so
  *                    the shared ./dist of a concurrent test run or benchmark is never deleted)
- *   node_modules/    production dependencies only (npm ci --omit=dev --ignore-scripts)
+ *   node_modules/    production dependencies only (npm ci --omit=dev --ignore-scripts), among them the
+ *                    pinned Node.js runtime node-<platform>-<arch> (exact version in optionalDependencies,
+ *                    tarball sha512 in package-lock.json, checked by npm ci; C headers removed)
+ *   bin/node         symlink to that runtime's binary: the server runs on it, never on a host Node.js
  *   models/          the ONNX models, each checked against libs/face/src/model-manifest.json
- *   bin/facenition   launcher; INSTALL.md, deploy/facenition.service, THIRD_PARTY_NOTICES.md
+ *   bin/facenition   launcher (bin/node dist/apps/gateway/src/main.js); INSTALL.md,
+ *                    deploy/facenition.service, THIRD_PARTY_NOTICES.md
  *   package.json     without "scripts" (no model fetch on an accidental `npm install` there)
  *   package-lock.json, .npmrc
  *   SHA256SUMS       `sha256sum -c SHA256SUMS` format, every file but itself, sorted
@@ -27,6 +31,10 @@ const pkg = require(path.join(root, 'package.json'));
 const manifest = require(path.join(root, 'libs/face/src/model-manifest.json'));
 
 const log = (msg) => console.log(`[bundle] ${msg}`);
+/** The pinned Node.js runtime for this platform: npm package node-<platform>-<arch>, exact version. */
+const runtimePkg = `node-${process.platform}-${process.arch}`;
+const runtimeVersion = (pkg.optionalDependencies || {})[runtimePkg];
+const runtimeBin = (dir) => path.join(dir, 'node_modules', runtimePkg, 'bin', 'node');
 const sha256File = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function parseArgs(argv) {
@@ -122,8 +130,19 @@ function installProduction(stage) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   run(npm, [...pre, 'ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: stage, env });
 
-  // native modules must load although no install script ran
-  run(process.execPath, ['-e', "require('sharp'); require('onnxruntime-node'); console.log('[bundle] sharp and onnxruntime-node load')"], {
+  // npm skips an optional package silently when its download or sha512 check fails: insist on it
+  const node = runtimeBin(stage);
+  if (!fs.existsSync(node)) {
+    throw new Error(`${runtimePkg}@${runtimeVersion} was not installed in ${stage} (run \`npm ci --loglevel verbose\` there)`);
+  }
+  const reported = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  if (reported !== `v${runtimeVersion}`) throw new Error(`${node} reports ${reported}, expected v${runtimeVersion}`);
+  log(`runtime: ${runtimePkg}@${runtimeVersion} (${reported})`);
+  // C headers for building native addons: never used at runtime (~67 MB, 2,800 files)
+  fs.rmSync(path.join(stage, 'node_modules', runtimePkg, 'include'), { recursive: true, force: true });
+
+  // native modules must load on the shipped runtime although no install script ran
+  run(node, ['-e', "require('sharp'); require('onnxruntime-node'); console.log('[bundle] sharp and onnxruntime-node load')"], {
     cwd: stage,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
@@ -152,7 +171,7 @@ function installProduction(stage) {
   fs.rmSync(path.join(stage, 'node_modules/.bin'), { recursive: true, force: true });
   if (removed.length) log(`removed onnxruntime binaries: ${removed.join(', ')}`);
 
-  run(process.execPath, ['-e', "require('onnxruntime-node'); console.log('[bundle] onnxruntime-node loads after trimming')"], {
+  run(node, ['-e', "require('onnxruntime-node'); console.log('[bundle] onnxruntime-node loads after trimming')"], {
     cwd: stage,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
@@ -163,10 +182,18 @@ function addFiles(stage) {
   fs.mkdirSync(binDir, { recursive: true });
   fs.writeFileSync(
     path.join(binDir, 'facenition'),
-    '#!/bin/sh\n# Facenition launcher: settings come from FACENITION_* environment variables (see INSTALL.md)\nexec node "$(dirname "$0")/../dist/apps/gateway/src/main.js" "$@"\n',
+    [
+      '#!/bin/sh',
+      '# Facenition launcher: runs the server on the Node.js shipped in this bundle (bin/node), never on a',
+      '# Node.js of the host; settings come from FACENITION_* environment variables (see INSTALL.md)',
+      'here=$(dirname "$(readlink -f "$0")")',
+      'exec "$here/node" "$here/../dist/apps/gateway/src/main.js" "$@"',
+      '',
+    ].join('\n'),
     { mode: 0o755 },
   );
   fs.chmodSync(path.join(binDir, 'facenition'), 0o755);
+  fs.symlinkSync(path.relative(binDir, runtimeBin(stage)), path.join(binDir, 'node'));
   fs.copyFileSync(path.join(root, 'deploy/INSTALL.md'), path.join(stage, 'INSTALL.md'));
   fs.mkdirSync(path.join(stage, 'deploy'), { recursive: true });
   fs.copyFileSync(path.join(root, 'deploy/facenition.service'), path.join(stage, 'deploy/facenition.service'));
@@ -204,6 +231,11 @@ function writeSums(stage) {
 function main() {
   const t0 = Date.now();
   const { out, keepStaging } = parseArgs(process.argv.slice(2));
+  if (!runtimeVersion) {
+    throw new Error(
+      `no pinned Node.js runtime for ${process.platform}-${process.arch}: package.json optionalDependencies has no ${runtimePkg}`,
+    );
+  }
   const name = `facenition-${pkg.version}`;
   const stage = path.join(out, name);
   const tarball = path.join(out, `${name}-${process.platform}-${process.arch}.tar.gz`);

@@ -249,8 +249,8 @@ describe('bad input never yields a 500 and loses nothing', () => {
       'status-list import as a JSON array',
       () => request(http).post('/admin/status-list/import').set('X-Auth-Token', ADMIN).send([1, 2]),
       400,
-      'send the status list as a JSON object',
-      'invalid_field',
+      'request body must be a JSON object or a form',
+      'invalid_body',
     ],
   ];
 

@@ -2,20 +2,38 @@
  * The air-gapped bundle (`npm run bundle`): built, unpacked into a temporary directory, checked
  * file by file against its SHA256SUMS and the pinned model hashes, then started inside a network
  * namespace that has nothing but loopback (`unshare -n`). /detect and /match answer over loopback,
- * and nothing outside the namespace is reachable: nothing is fetched at runtime.
+ * and nothing outside the namespace is reachable: nothing is fetched at runtime. The server and the
+ * client run on the Node.js shipped in the bundle (bin/node): no other node is on their PATH.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  optionalDependencies?: Record<string, string>;
+};
 const manifest = JSON.parse(readFileSync(join(ROOT, 'libs/face/src/model-manifest.json'), 'utf8')) as { models: Record<string, string> };
 const FIXTURES = join(__dirname, 'fixtures');
 const CLIENT = join(__dirname, 'support/bundle-client.js');
+/** The pinned Node.js runtime: npm package node-<platform>-<arch>, an exact version. */
+const RUNTIME_PKG = `node-${process.platform}-${process.arch}`;
+const RUNTIME_VERSION = pkg.optionalDependencies?.[RUNTIME_PKG];
 
 /** An empty network namespace needs root (or unprivileged user namespaces) and iproute2. */
 const netns = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
@@ -66,6 +84,7 @@ interface Probe {
 
 interface ClientResult {
   error?: string;
+  node?: string;
   egress: Probe[];
   dns: { resolved: boolean; error?: string };
   health: { ready: boolean; ms: number; last?: string };
@@ -135,6 +154,8 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
     for (const f of [
       'dist/apps/gateway/src/main.js',
       'bin/facenition',
+      'bin/node',
+      `node_modules/${RUNTIME_PKG}/LICENSE`,
       'INSTALL.md',
       'package-lock.json',
       '.npmrc',
@@ -143,6 +164,8 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
       expect([f, listed.has(f)]).toEqual([f, true]);
     }
     expect(statSync(join(bundleDir, 'bin/facenition')).mode & 0o111).not.toBe(0);
+    // no headers of the runtime (only used to build native addons)
+    expect([...listed.keys()].filter((f) => f.startsWith(`node_modules/${RUNTIME_PKG}/include/`))).toEqual([]);
     // an accidental `npm install` in the bundle must not run the model fetch
     expect(JSON.parse(readFileSync(join(bundleDir, 'package.json'), 'utf8')).scripts).toBeUndefined();
     // only this platform's onnxruntime binaries
@@ -150,6 +173,29 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
       .filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'))
       .map((f) => f.split('/').slice(4, 6).join('/'));
     expect([...new Set(ortDirs)]).toEqual([`${process.platform}/${process.arch}`]);
+  });
+
+  it('ships the pinned Node.js runtime as bin/node: the exact version, the binary npm ci verified against package-lock.json', () => {
+    expect(RUNTIME_VERSION).toMatch(/^\d+\.\d+\.\d+$/); // an exact version, not a range
+    expect(Number(RUNTIME_VERSION!.split('.')[0])).toBeGreaterThanOrEqual(24);
+    // bin/node is a relative link to the runtime package inside the bundle
+    expect(lstatSync(join(bundleDir, 'bin/node')).isSymbolicLink()).toBe(true);
+    expect(realpathSync(join(bundleDir, 'bin/node'))).toBe(realpathSync(join(bundleDir, 'node_modules', RUNTIME_PKG, 'bin/node')));
+    const version = spawnSync(join(bundleDir, 'bin/node'), ['--version'], { encoding: 'utf8', env: {} });
+    expect([version.status, version.stdout.trim()]).toEqual([0, `v${RUNTIME_VERSION}`]);
+    // the bundle's lockfile pins that package by sha512 (what `npm ci` verified when it was staged)...
+    type Lock = { packages: Record<string, { version?: string; integrity?: string; os?: string; cpu?: string }> };
+    const lock = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as Lock).packages[`node_modules/${RUNTIME_PKG}`];
+    expect(lock(bundleDir)).toMatchObject({ version: RUNTIME_VERSION, os: process.platform, cpu: process.arch });
+    expect(lock(bundleDir).integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+    expect(lock(bundleDir)).toEqual(lock(ROOT));
+    // ...and the shipped binary is the one in this repository's install of the same locked package
+    expect(sha256(join(bundleDir, 'bin/node'))).toBe(sha256(join(ROOT, 'node_modules', RUNTIME_PKG, 'bin/node')));
+    // the container image is built from the same bundle with the same Node.js and runs its bin/node
+    const containerfile = readFileSync(join(ROOT, 'deploy/Containerfile'), 'utf8');
+    expect(/^ARG NODE_IMAGE=node:([0-9.]+)-/m.exec(containerfile)?.[1]).toBe(RUNTIME_VERSION);
+    expect(containerfile).toMatch(/^ENTRYPOINT \["\/app\/bin\/node", /m);
   });
 
   it(
@@ -163,14 +209,23 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
       const dataDir = join(tmp, 'data');
       const home = join(tmp, 'home');
       const cwd = join(tmp, 'cwd');
-      for (const d of [dataDir, home, cwd]) mkdirSync(d);
+      const tools = join(tmp, 'tools');
+      for (const d of [dataDir, home, cwd, tools]) mkdirSync(d);
+      // PATH holds only the tools the script and the launcher use, and no node: the host's Node.js
+      // (whatever its version) cannot be what runs the server or the client
+      const hostPath = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+      for (const tool of ['unshare', 'sh', 'ip', 'readlink', 'dirname']) {
+        const found = hostPath.map((d) => join(d, tool)).find((f) => existsSync(f));
+        if (!found) throw new Error(`${tool} not found on ${hostPath.join(':')}`);
+        symlinkSync(found, join(tools, tool));
+      }
       const serverLog = join(tmp, 'server.log');
       const port = 20000 + Math.floor(Math.random() * 40000);
       const modelsDir = join(bundleDir, 'models');
 
       // a clean environment: PATH and HOME only, plus the server's settings (no DATABASE_URL)
       const env = {
-        PATH: `${dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+        PATH: tools,
         HOME: home,
         FACENITION_PORT: String(port),
         FACENITION_HOST: '127.0.0.1',
@@ -193,25 +248,31 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
           { label: 'listener in the host namespace', host: '127.0.0.1', port: sentinelPort },
         ],
       };
-      // $1 node, $2 server entry, $3 client, $4 client options, $5 server log
+      // $1 the bundle's launcher (bin/facenition), $2 the bundle's node, $3 client, $4 client options, $5 server log
       const script = [
         'ip link set lo up || exit 97',
-        '"$1" "$2" >"$5" 2>&1 &',
+        'if command -v node >/dev/null; then echo "a node is on PATH: $(command -v node)" >&2; exit 96; fi',
+        '"$1" >"$5" 2>&1 &',
         'server=$!',
-        '"$1" "$3" "$4"',
+        '"$2" "$3" "$4"',
         'rc=$?',
         'kill -TERM "$server" 2>/dev/null',
         'wait "$server"',
         'echo "server exited with $?" >&2',
         'exit $rc',
       ].join('\n');
-      const mainJs = join(bundleDir, 'dist/apps/gateway/src/main.js');
-      ns = spawn('unshare', ['-n', 'sh', '-c', script, 'sh', process.execPath, mainJs, CLIENT, JSON.stringify(clientOpts), serverLog], {
-        cwd,
-        env,
-        detached: true, // own process group, killed as a whole on timeout / in afterAll
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const launcher = join(bundleDir, 'bin/facenition');
+      const bundledNode = join(bundleDir, 'bin/node');
+      ns = spawn(
+        join(tools, 'unshare'),
+        ['-n', 'sh', '-c', script, 'sh', launcher, bundledNode, CLIENT, JSON.stringify(clientOpts), serverLog],
+        {
+          cwd,
+          env,
+          detached: true, // own process group, killed as a whole on timeout / in afterAll
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       ns.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -261,6 +322,9 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
       // the server used the bundle's own models, verified against the pins at boot
       expect(log).toContain(`models verified in ${modelsDir} (${Object.keys(manifest.models).length} files, SHA-256 pinned)`);
       expect(log).toContain('embedded PostgreSQL');
+      // both processes ran on the shipped runtime: its version, its binary
+      expect(result.node).toBe(`v${RUNTIME_VERSION}`);
+      expect(log).toContain(`Node.js v${RUNTIME_VERSION} (${process.platform}-${process.arch}, ${realpathSync(bundledNode)})`);
       expect(log).not.toMatch(/failed to start/i);
     },
     5 * 60_000,

@@ -1,7 +1,7 @@
 import { DATA_SOURCE } from '@facenition/database';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { fixture } from './support/images';
+import { fixture, noFace } from './support/images';
 import { ADMIN, startTestApp, type TestApp } from './support/app';
 
 jest.setTimeout(180_000);
@@ -32,7 +32,7 @@ describe('client tokens, quotas and rate limiting (real Postgres)', () => {
       [{}, /^name: /],
       [{ name: 'a', environment: 'staging' }, /^environment: /],
       [{ name: 'a', plan: 'gold' }, /^plan: /],
-      [{ name: 'a', expires_at: 'tomorrow' }, /expires_at: must be an ISO 8601 date-time/],
+      [{ name: 'a', expires_at: 'tomorrow' }, /'expires_at' must be an ISO 8601 date-time/],
       [{ name: 'a', expires_at: '2001-01-01T00:00:00Z' }, /expires_at must be in the future/],
       [{ name: 'a', colour: 'red' }, /unknown field 'colour'/],
     ];
@@ -115,11 +115,15 @@ describe('client tokens, quotas and rate limiting (real Postgres)', () => {
   });
 
   it('an expired client is refused with a clear error', async () => {
-    const c = await create({ name: 'short-lived', expires_at: new Date(Date.now() + 1500).toISOString() });
+    const c = await create({ name: 'short-lived', expires_at: new Date(t.clock.now().getTime() + 60_000).toISOString() });
     await me(c.client_token).expect(200);
-    await new Promise((r) => setTimeout(r, 1700));
-    const r = await me(c.client_token).expect(401);
-    expect(r.body).toEqual({ ok: false, error: 'client has expired', code: 'client_expired' });
+    t.clock.advance(61_000);
+    try {
+      const r = await me(c.client_token).expect(401);
+      expect(r.body).toEqual({ ok: false, error: 'client has expired', code: 'client_expired' });
+    } finally {
+      t.clock.reset();
+    }
   });
 
   it('meters the developer quota per calendar month and never overshoots under parallel calls', async () => {
@@ -146,6 +150,33 @@ describe('client tokens, quotas and rate limiting (real Postgres)', () => {
     // self-service calls are not metered
     const m = await me(c.client_token).expect(200);
     expect(m.body.quota).toMatchObject({ used: 1000, limit: 1000, remaining: 0 });
+  });
+
+  it('a request refused for a malformed input consumes neither the client quota nor the licence calls; analysed photos count', async () => {
+    const c = await create({ name: 'metered', plan: 'developer' });
+    const ds = t.app.get<DataSource>(DATA_SOURCE);
+    const used = async () => ((await me(c.client_token).expect(200)).body.quota as { used: number }).used;
+    const licenceCalls = async () => {
+      const rows = (await ds.query(`SELECT coalesce(sum(calls), 0)::int AS n FROM license_usage`)) as { n: number }[];
+      return rows[0].n;
+    };
+    const calls0 = await licenceCalls();
+    const post = (path: string) => request(http).post(path).set('X-Auth-Token', c.client_token);
+    const a = fixture('Colin_Powell_0001');
+    // malformed: missing image, unknown field, bad accuracy, bad base64
+    await post('/match').attach('image1', a, 'a.jpg').expect(400);
+    await post('/detect').attach('image', a, 'a.jpg').field('colour', 'red').expect(400);
+    await post('/match').attach('image1', a, 'a.jpg').attach('image2', a, 'b.jpg').field('accuracy', '9').expect(400);
+    await post('/detect').send({ image: '***' }).expect(400);
+    expect(await used()).toBe(0);
+    expect(await licenceCalls()).toBe(calls0);
+    // a photo that was analysed counts, even when the answer is a 400 about the photo
+    const none = await post('/quality').attach('image', await noFace(), 'n.jpg');
+    expect(none.body.code).toBe('no_face');
+    expect(none.headers['x-quota-remaining']).toBe('999');
+    await post('/detect').attach('image', a, 'a.jpg').expect(200);
+    expect(await used()).toBe(2);
+    expect(await licenceCalls()).toBe(calls0 + 2);
   });
 
   it('a client never sees another client’s audit records or admin endpoints', async () => {

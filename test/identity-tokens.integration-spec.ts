@@ -134,15 +134,41 @@ describe('identity tokens: /generate, /authenticate, /authenticate-score, /revok
     });
   });
 
-  it('an expired token is refused', async () => {
-    const e = await enrol(['Serena_Williams_0001'], { expires_at: new Date(Date.now() + 2500).toISOString() });
-    expect((await auth('/authenticate', e.token, 'Serena_Williams_0001').expect(200)).body.authenticated).toBe(true);
-    await new Promise((r) => setTimeout(r, 2700));
-    expect((await auth('/authenticate', e.token, 'Serena_Williams_0001').expect(200)).body).toEqual({
-      ok: true,
-      authenticated: false,
-      reason: 'expired',
-    });
+  it('an expired token is refused (the app clock is moved, never slept on)', async () => {
+    const e = await enrol(['Serena_Williams_0001'], { expires_at: new Date(t.clock.now().getTime() + 60_000).toISOString() });
+    try {
+      expect((await auth('/authenticate', e.token, 'Serena_Williams_0001').expect(200)).body.authenticated).toBe(true);
+      t.clock.advance(30_000);
+      expect((await auth('/authenticate', e.token, 'Serena_Williams_0001').expect(200)).body.authenticated).toBe(true);
+      t.clock.advance(31_000);
+      expect((await auth('/authenticate', e.token, 'Serena_Williams_0001').expect(200)).body).toEqual({
+        ok: true,
+        authenticated: false,
+        reason: 'expired',
+      });
+    } finally {
+      t.clock.reset();
+    }
+  });
+
+  it('expires_at and ttl are read against the app clock', async () => {
+    t.clock.advance(3_600_000);
+    try {
+      // half an hour ahead on the wall is already past for the app
+      const past = await gen()
+        .field('password', 'x')
+        .field('scope', 's')
+        .field('expires_at', new Date(Date.now() + 1_800_000).toISOString())
+        .attach('photo', fixture('Colin_Powell_0001'), 'a.jpg')
+        .expect(400);
+      expect(past.body.error).toBe("'expires_at' must be in the future");
+      const e = await enrol(['Colin_Powell_0001'], { ttl: '60' });
+      // an hour and a minute ahead of the wall, a minute ahead of the app
+      expect(Date.parse(e.expires_at!)).toBeGreaterThan(Date.now() + 3_600_000);
+      expect(Date.parse(e.expires_at!)).toBeLessThanOrEqual(t.clock.now().getTime() + 60_000);
+    } finally {
+      t.clock.reset();
+    }
   });
 
   it('locks a token after 5 consecutive failures, even against the right face and secrets; audited without the token', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientsService } from '@facenition/clients';
 import type { FacePool } from '@facenition/face';
+import { TestClock } from './clock';
 import { testDatabase, type TestDatabase } from './database';
 import { createApp } from '../../apps/gateway/src/app.factory';
 import { loadConfig, type AppConfig } from '../../apps/gateway/src/config';
@@ -41,6 +42,8 @@ export interface TestApp {
   logger: CapturingLogger;
   dataDir: string;
   db: TestDatabase;
+  /** The app's clock (wall time until a test advances it): expiry is tested by moving it, not by sleeping. */
+  clock: TestClock;
   /** Long-lived client token of a production/enterprise client created for the suite. */
   token: string;
   clientId: string;
@@ -65,9 +68,10 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { lic
     ...env,
   });
   const logger = new CapturingLogger();
+  const clock = new TestClock();
   let created0;
   try {
-    created0 = await createApp(config, { logger, licenseKeys: opts.licenseKeys });
+    created0 = await createApp(config, { logger, licenseKeys: opts.licenseKeys, clock: clock.now });
   } catch (err) {
     await db.drop();
     throw err;
@@ -83,6 +87,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { lic
     logger,
     dataDir,
     db,
+    clock,
     token: created.client_token,
     clientId: created.client.client_id,
     close: async () => {

@@ -74,7 +74,7 @@ async function call(url, init) {
 }
 
 async function main() {
-  const out = { egress: [] };
+  const out = { node: process.version, egress: [] };
   // network isolation first: nothing outside the namespace may be reachable
   out.egress = await Promise.all(opts.probes.map(probe));
   out.dns = await resolveName('registry.npmjs.org');

@@ -1,7 +1,8 @@
 import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Clock } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
 import { loadLicenseFile, VENDOR_PUBLIC_KEYS } from '@facenition/license';
 import { AppModule } from './app.module';
@@ -19,18 +20,20 @@ export interface CreatedApp {
 /** Builds the Nest application (not yet listening, face workers not yet started). */
 export async function createApp(
   config: AppConfig,
-  opts: { logger?: false | LoggerService; adminToken?: string; licenseKeys?: readonly string[] } = {},
+  opts: { logger?: false | LoggerService; adminToken?: string; licenseKeys?: readonly string[]; clock?: Clock } = {},
 ): Promise<CreatedApp> {
   // a tampered, wrongly signed, malformed or missing licence file stops the start here, before the database or models
   const license = config.licenseFile ? loadLicenseFile(config.licenseFile, opts.licenseKeys ?? VENDOR_PUBLIC_KEYS) : undefined;
   const source = opts.adminToken ? undefined : resolveAdminToken(config);
   const adminToken = opts.adminToken ?? source!.token;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken, license), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken, license, opts.clock), {
     bodyParser: false,
     abortOnError: false,
     logger: opts.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');
+  // helmet's defaults (CSP, frame, referrer, HSTS, cross-origin policies, nosniff); Cache-Control: no-store is set per request
+  app.use(helmet());
   app.set('trust proxy', false);
   if (config.basePath) app.setGlobalPrefix(config.basePath);
   app.enableShutdownHooks();
@@ -49,17 +52,4 @@ function announceAdminToken(src: AdminTokenSource): void {
   } else {
     log.log(`admin client token from ${src.origin}`);
   }
-}
-
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
-  const doc = new DocumentBuilder()
-    .setTitle('Facenition API')
-    .setDescription(
-      'Self-hosted privacy-first face authentication. Every endpoint except the health probes needs a client token in the ' +
-        'X-Auth-Token header or an auth_token field. Errors are { "ok": false, "error": "<message>", "code": "<code>" }.',
-    )
-    .setVersion('0.1.0')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, 'client-token')
-    .build();
-  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });
 }

@@ -1,7 +1,7 @@
 import { Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '@facenition/audit';
-import { ClientsModule } from '@facenition/clients';
+import { ClientsModule, type Clock } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
 import type { License } from '@facenition/license';
 import type { Pepper } from '@facenition/tokenisation';
@@ -16,23 +16,27 @@ import { EarlyAuthMiddleware, PublicRoutes } from './common/early-auth.middlewar
 import { ErrorFilter } from './common/error.filter';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { APP_CONFIG, type AppConfig } from './config';
+import { ApiEdge } from './contract/edge';
 import { DatabaseModule } from './database/database.module';
 import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
 import { HealthController } from './health/health.controller';
 import { LicenseController } from './license/license.controller';
+import { LicenseRepository } from './license/license.repository';
 import { LICENSE, LicenseService } from './license/license.service';
 import { MetricsService } from './metrics/metrics.service';
 import { IdentityTokenController } from './tokens/identity-token.controller';
 import { StatusListController } from './tokens/status-list.controller';
 import { StatusListService } from './tokens/status-list.service';
+import { IdentityTokenRepository } from './tokens/identity-token.repository';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
 import { resolvePepperRing } from './tokens/pepper';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig, adminToken: string, license?: License): DynamicModule {
+  /** `clock` (default: wall time) is the CLOCK of every expiry decision: client and access tokens, identity tokens. */
+  static forRoot(config: AppConfig, adminToken: string, license?: License, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -41,6 +45,7 @@ export class AppModule implements NestModule {
           rotationGraceSeconds: config.rotationGraceSeconds,
           accessTokenTtlSeconds: config.accessTokenTtlSeconds,
           authLimit: { maxFailures: config.authMaxFailures, windowSeconds: config.authWindowSeconds },
+          clock,
         }),
         AuditModule,
         DiscoveryModule,
@@ -72,6 +77,7 @@ export class AppModule implements NestModule {
         },
         MetricsService,
         { provide: LICENSE, useValue: license },
+        LicenseRepository,
         LicenseService,
         FaceService,
         {
@@ -86,11 +92,13 @@ export class AppModule implements NestModule {
             return r.ring;
           },
         },
+        IdentityTokenRepository,
         IdentityTokenService,
         StatusListService,
         AuditRecorder,
         RetentionService,
         PublicRoutes,
+        ApiEdge,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },

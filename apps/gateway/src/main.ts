@@ -8,6 +8,7 @@ import { MetricsService, startMetricsServer } from './metrics/metrics.service';
 
 async function bootstrap(): Promise<void> {
   const log = new Logger('Bootstrap');
+  log.log(`Node.js ${process.version} (${process.platform}-${process.arch}, ${process.execPath})`);
   const config = loadConfig();
   // refuse to start on missing or altered models, before anything listens
   loadVerifiedModels(config.modelsDir);

@@ -1,20 +1,16 @@
-import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildOpenApi, createApp } from './app.factory';
-import { installRoot, loadConfig } from './config';
+import { installRoot } from './config';
+import { buildOpenApiDocument, withFieldsTable } from './contract/openapi';
 
-/** Writes openapi.json at the repository root from the code (npm run openapi). */
-export async function generateOpenApi(): Promise<string> {
-  const { app } = await createApp(loadConfig({}), { logger: false, adminToken: 'x'.repeat(32) });
-  const doc = buildOpenApi(app);
-  await app.close();
-  return JSON.stringify(doc, null, 2) + '\n';
+/** openapi.json from the endpoint definitions alone: no app, database, model or key is needed (npm run openapi). */
+export function generateOpenApi(): string {
+  return JSON.stringify(buildOpenApiDocument(), null, 2) + '\n';
 }
 
 if (require.main === module) {
-  void generateOpenApi().then((text) => {
-    writeFileSync(join(installRoot(), 'openapi.json'), text);
-    console.log('openapi.json written');
-  });
+  writeFileSync(join(installRoot(), 'openapi.json'), generateOpenApi());
+  const readme = join(installRoot(), 'README.md');
+  writeFileSync(readme, withFieldsTable(readFileSync(readme, 'utf8')));
+  console.log('openapi.json and the README fields table written');
 }

@@ -1,65 +1,58 @@
-/** Client-token domain errors; the gateway maps them to HTTP statuses. */
-export class ClientAuthError extends Error {
+import { FacenitionError } from '@facenition/common';
+
+/** Client-token domain errors, each with its code and HTTP status. */
+export class ClientAuthError extends FacenitionError {
+  readonly status = 401;
   constructor(
     message: string,
     readonly code = 'unauthenticated',
   ) {
     super(message);
-    this.name = 'ClientAuthError';
   }
 }
 
-export class QuotaExceededError extends Error {
+export class QuotaExceededError extends FacenitionError {
   readonly code = 'quota_exceeded';
+  readonly status = 429;
   constructor(
     message: string,
     readonly limit: number,
   ) {
     super(message);
-    this.name = 'QuotaExceededError';
   }
 }
 
-export class RateLimitedError extends Error {
+export class RateLimitedError extends FacenitionError {
   readonly code = 'rate_limited';
+  readonly status = 429;
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(message);
-    this.name = 'RateLimitedError';
   }
 }
 
-export class ClientNotFoundError extends Error {
+export class ClientNotFoundError extends FacenitionError {
   readonly code = 'client_not_found';
+  readonly status = 404;
   constructor(message = 'no such client') {
     super(message);
-    this.name = 'ClientNotFoundError';
   }
 }
 
-export class InvalidClientRequestError extends Error {
+export class InvalidClientRequestError extends FacenitionError {
   readonly code = 'invalid_request';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidClientRequestError';
-  }
+  readonly status = 400;
 }
 
 /** Authenticated, but this credential may not do that (e.g. an access token rotating the client token). */
-export class ClientForbiddenError extends Error {
+export class ClientForbiddenError extends FacenitionError {
   readonly code = 'forbidden';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClientForbiddenError';
-  }
+  readonly status = 403;
 }
 
-export class ClientConflictError extends Error {
+export class ClientConflictError extends FacenitionError {
   readonly code = 'conflict';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClientConflictError';
-  }
+  readonly status = 409;
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { decodeBase64Url, isBase64Url } from '@facenition/common';
 
 /**
  * Client credential formats. Only SHA-256 hashes of the random secret parts are stored; the
@@ -39,15 +40,13 @@ export function newClientSecret(): { secret: string; hash: Buffer } {
   return { secret, hash: sha256(secret) };
 }
 
-const B64URL = /^[A-Za-z0-9_-]+$/;
-
 /** Splits a client token into its client id and the hash of its secret part; undefined if malformed. */
 export function parseClientToken(token: string): { id: string; hash: Buffer } | undefined {
   if (!token.startsWith(CLIENT_TOKEN_PREFIX) || token.length > 200) return undefined;
   const [idPart, secret, extra] = token.slice(CLIENT_TOKEN_PREFIX.length).split('.');
-  if (extra !== undefined || !idPart || !secret || !B64URL.test(idPart) || !B64URL.test(secret)) return undefined;
-  const idBytes = Buffer.from(idPart, 'base64url');
-  if (idBytes.length !== 16) return undefined;
+  if (extra !== undefined || !secret || !isBase64Url(secret)) return undefined;
+  const idBytes = decodeBase64Url(idPart);
+  if (idBytes?.length !== 16) return undefined;
   return { id: bytesToUuid(idBytes), hash: sha256(secret) };
 }
 
@@ -64,10 +63,10 @@ export function signAccessToken(key: Buffer, clientId: string, expiresAt: Date):
 export function verifyAccessToken(key: Buffer, token: string): { clientId: string; expiresAt: Date } | undefined {
   if (!token.startsWith(ACCESS_TOKEN_PREFIX) || token.length > 200) return undefined;
   const [p, m, extra] = token.slice(ACCESS_TOKEN_PREFIX.length).split('.');
-  if (extra !== undefined || !p || !m || !B64URL.test(p) || !B64URL.test(m)) return undefined;
-  const payload = Buffer.from(p, 'base64url');
-  if (payload.length !== 28) return undefined;
+  const payload = decodeBase64Url(p);
+  const mac = decodeBase64Url(m);
+  if (extra !== undefined || payload?.length !== 28 || !mac) return undefined;
   const expected = createHmac('sha256', key).update(payload).digest();
-  if (!safeEqual(expected, Buffer.from(m, 'base64url'))) return undefined;
+  if (!safeEqual(expected, mac)) return undefined;
   return { clientId: bytesToUuid(payload.subarray(0, 16)), expiresAt: new Date(payload.readUInt32BE(16) * 1000) };
 }

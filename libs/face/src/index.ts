@@ -3,6 +3,7 @@ export * from './backend';
 export * from './decode';
 export * from './detect';
 export * from './engine';
+export * from './enrolment';
 export * from './errors';
 export * from './geometry';
 export * from './image';

@@ -189,8 +189,8 @@ export class FacePool {
           }
         }
       });
-      worker.on('error', (err) => {
-        if (!started) reject(err);
+      worker.on('error', (err: unknown) => {
+        if (!started) reject(err instanceof Error ? err : new Error(String(err)));
       });
       worker.on('exit', () => {
         const i = this.slots.indexOf(slot);

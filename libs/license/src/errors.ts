@@ -1,16 +1,16 @@
+import { FacenitionError } from '@facenition/common';
+
 /**
  * Licence errors. Every message names the file (or "licence"), says what is wrong and what to do,
- * and never contains key material. The gateway refuses to start on any of them.
+ * and never contains key material. The gateway refuses to start on any of them; should one reach
+ * a request it is a 500 (a fault of the installation), answered without its message.
  */
 export type LicenseErrorCode =
   'unreadable' | 'malformed' | 'unsupported_format' | 'unknown_key' | 'bad_signature' | 'invalid_payload' | 'invalid_key';
 
-export abstract class LicenseError extends Error {
-  abstract readonly code: LicenseErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+export abstract class LicenseError extends FacenitionError {
+  abstract override readonly code: LicenseErrorCode;
+  readonly status = 500;
 }
 
 /** The licence file is missing, is a directory or cannot be read. */

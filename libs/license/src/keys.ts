@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { ED25519_SEED_BYTES, ed25519KeyPairFromSeed } from '@facenition/common';
 import * as forge from 'node-forge';
 import { InvalidLicenseKeyError } from './errors';
 
 /**
- * Vendor keys are Ed25519 (node-forge). Key text is standard base64 (with padding) of the raw
+ * Vendor keys are Ed25519 (node-forge, through @facenition/common). Key text is standard base64 (with padding) of the raw
  * bytes: 32 bytes for a public key (44 characters), 64 bytes (seed ‖ public key) for a private
  * key (88 characters). node-forge cannot write Ed25519 PEM, so raw base64 it is.
  */
@@ -16,15 +17,16 @@ export interface VendorKeyPair {
   keyId: string;
 }
 
-const ed25519 = forge.pki.ed25519;
 const PUBLIC_KEY_TEXT = /^[A-Za-z0-9+/]{43}=$/;
 const PRIVATE_KEY_TEXT = /^[A-Za-z0-9+/]{86}==$/;
 
+/** Whether `text` has the shape of a public or private key text (not whether it is a valid key). */
+export const isKeyText = (text: string): boolean => PUBLIC_KEY_TEXT.test(text) || PRIVATE_KEY_TEXT.test(text);
+
 export function generateVendorKeyPair(): VendorKeyPair {
   // Seed straight from the OS CSPRNG; all Ed25519 arithmetic is node-forge's.
-  const { publicKey, privateKey } = ed25519.generateKeyPair({ seed: randomBytes(ed25519.constants.SEED_BYTE_LENGTH) });
-  const pub = Buffer.from(publicKey);
-  return { publicKey: pub.toString('base64'), privateKey: Buffer.from(privateKey).toString('base64'), keyId: keyIdOfBytes(pub) };
+  const { publicKey, privateKey } = ed25519KeyPairFromSeed(randomBytes(ED25519_SEED_BYTES));
+  return { publicKey: publicKey.toString('base64'), privateKey: privateKey.toString('base64'), keyId: keyIdOfBytes(publicKey) };
 }
 
 export function keyIdOfBytes(publicKey: Uint8Array): string {
@@ -57,21 +59,14 @@ export function decodePrivateKey(text: string, label = 'private key'): Buffer {
     );
   }
   const raw = Buffer.from(t, 'base64');
-  const regenerated = Buffer.from(ed25519.generateKeyPair({ seed: raw.subarray(0, ed25519.constants.SEED_BYTE_LENGTH) }).privateKey);
+  const regenerated = ed25519KeyPairFromSeed(raw.subarray(0, ED25519_SEED_BYTES)).privateKey;
   if (!regenerated.equals(raw)) {
     throw new InvalidLicenseKeyError(`${label} is damaged: its public half does not match its seed; restore it from the offline backup`);
   }
   return raw;
 }
 
+/** The public half of a private key as decodePrivateKey returns it (seed ‖ public key, checked). */
 export function publicKeyOfPrivate(privateKey: Buffer): Buffer {
-  return Buffer.from(ed25519.publicKeyFromPrivateKey({ privateKey }));
-}
-
-export function signBytes(message: Uint8Array, privateKey: Buffer): Buffer {
-  return Buffer.from(ed25519.sign({ message, privateKey }));
-}
-
-export function verifyBytes(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
-  return ed25519.verify({ message, signature, publicKey });
+  return Buffer.from(privateKey.subarray(ED25519_SEED_BYTES));
 }

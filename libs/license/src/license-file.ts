@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { decodeBase64Url, ED25519_SIGNATURE_BYTES, ENVELOPE_ALG, sealEnvelope, verifyPayload } from '@facenition/common';
 import { z } from 'zod';
 import {
   InvalidLicensePayloadError,
@@ -8,13 +9,11 @@ import {
   UnknownLicenseKeyError,
   UnsupportedLicenseFormatError,
 } from './errors';
-import { decodePrivateKey, decodePublicKey, keyIdOfBytes, publicKeyOfPrivate, signBytes, verifyBytes } from './keys';
+import { decodePrivateKey, decodePublicKey, isKeyText, keyIdOfBytes, publicKeyOfPrivate } from './keys';
 
 /** The format documented in license/README.md. */
 export const LICENSE_FORMAT = 'facenition-license/1';
-export const LICENSE_ALG = 'Ed25519';
-/** Domain separation: the signature covers these bytes followed by the payload bytes. */
-const SIGNATURE_CONTEXT = Buffer.from(`${LICENSE_FORMAT}\n`, 'utf8');
+export const LICENSE_ALG = ENVELOPE_ALG;
 /** A real licence is well under 2 KiB; anything this large is not one. */
 export const MAX_LICENSE_FILE_BYTES = 64 * 1024;
 
@@ -68,10 +67,6 @@ export interface LicenseEnvelope {
 
 const ENVELOPE_FIELDS = ['format', 'alg', 'key_id', 'payload', 'signature'] as const;
 
-function signedMessage(payload: Uint8Array): Buffer {
-  return Buffer.concat([SIGNATURE_CONTEXT, payload]);
-}
-
 function schemaProblems(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -87,7 +82,8 @@ function shown(value: unknown): string {
 
 /**
  * Issue a licence: validate the payload, sign it with the vendor private key (base64 text) and
- * return the licence file text.
+ * return the licence file text. The signature covers "facenition-license/1\n" ‖ payload bytes
+ * (the signed envelope of @facenition/common, as for status lists).
  */
 export function issueLicense(payload: LicensePayload, privateKey: string): string {
   const parsed = licensePayloadSchema.safeParse(payload);
@@ -96,22 +92,14 @@ export function issueLicense(payload: LicensePayload, privateKey: string): strin
   }
   const key = decodePrivateKey(privateKey);
   const payloadBytes = Buffer.from(JSON.stringify(parsed.data), 'utf8');
-  const envelope = {
-    format: LICENSE_FORMAT,
-    alg: LICENSE_ALG,
-    key_id: keyIdOfBytes(publicKeyOfPrivate(key)),
-    payload: payloadBytes.toString('base64url'),
-    signature: signBytes(signedMessage(payloadBytes), key).toString('base64url'),
-  };
+  const envelope = sealEnvelope(LICENSE_FORMAT, keyIdOfBytes(publicKeyOfPrivate(key)), payloadBytes, key);
   return `${JSON.stringify(envelope, null, 2)}\n`;
 }
 
-function decodeBase64Url(value: string, field: string, source: string): Buffer {
-  const bytes = Buffer.from(value, 'base64url');
-  // Round-trip so that stray characters, padding or non-canonical trailing bits are refused.
-  if (!/^[A-Za-z0-9_-]+$/.test(value) || bytes.toString('base64url') !== value) {
-    throw new MalformedLicenseError(`${source}: "${field}" is not valid base64url: ${DAMAGED}`);
-  }
+function decodeField(value: string, field: string, source: string): Buffer {
+  // canonical: stray characters, padding or non-canonical trailing bits are refused
+  const bytes = decodeBase64Url(value, { canonical: true });
+  if (!bytes) throw new MalformedLicenseError(`${source}: "${field}" is not valid base64url: ${DAMAGED}`);
   return bytes;
 }
 
@@ -129,7 +117,7 @@ export function parseLicenseEnvelope(text: string, source = 'licence'): LicenseE
     doc = JSON.parse(body);
   } catch {
     // The parser's message would quote the text, which may be a key pasted by mistake: never show it.
-    const hint = /^[A-Za-z0-9+/]{43}=$|^[A-Za-z0-9+/]{86}==$/.test(body) ? ' (it looks like a vendor key, not a licence)' : '';
+    const hint = isKeyText(body) ? ' (it looks like a vendor key, not a licence)' : '';
     throw new MalformedLicenseError(`${source}: is not JSON${hint}: ${DAMAGED}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
@@ -163,10 +151,10 @@ export function parseLicenseEnvelope(text: string, source = 'licence'): LicenseE
   if (!/^[0-9a-f]{16}$/.test(keyId)) {
     throw new MalformedLicenseError(`${source}: "key_id" must be 16 lower-case hex digits: ${DAMAGED}`);
   }
-  const payload = decodeBase64Url(fields.payload as string, 'payload', source);
-  const signature = decodeBase64Url(fields.signature as string, 'signature', source);
-  if (signature.length !== 64) {
-    throw new MalformedLicenseError(`${source}: "signature" must be 64 bytes, not ${signature.length}: ${DAMAGED}`);
+  const payload = decodeField(fields.payload as string, 'payload', source);
+  const signature = decodeField(fields.signature as string, 'signature', source);
+  if (signature.length !== ED25519_SIGNATURE_BYTES) {
+    throw new MalformedLicenseError(`${source}: "signature" must be ${ED25519_SIGNATURE_BYTES} bytes, not ${signature.length}: ${DAMAGED}`);
   }
   return { format: LICENSE_FORMAT, alg: LICENSE_ALG, key_id: keyId, payload, signature };
 }
@@ -187,7 +175,7 @@ export function verifyLicense(text: string, trustedPublicKeys: readonly string[]
         `Facenition release; upgrade, or ${RENEW}`,
     );
   }
-  if (!verifyBytes(signedMessage(envelope.payload), envelope.signature, key)) {
+  if (!verifyPayload(LICENSE_FORMAT, envelope.payload, envelope.signature, key)) {
     throw new LicenseSignatureError(`${source}: signature does not verify: the file was altered or not issued by Facenition; ${RENEW}`);
   }
   let json: unknown;

@@ -1,3 +1,4 @@
+import { parseIsoDateTime } from '@facenition/common';
 import type { Edition, License, LicenseLimits } from './license-file';
 
 /** No licence, or one not yet in force: the Developer tier (sandbox and production tokens). */
@@ -56,9 +57,9 @@ const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
 const daysUntil = (deadline: number, now: number): number => Math.ceil((deadline - now) / DAY_MS);
 
 function instant(value: string, field: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new RangeError(`licence ${field} is not a timestamp`);
-  return ms;
+  const d = parseIsoDateTime(value);
+  if (!d) throw new RangeError(`licence ${field} is not a timestamp`);
+  return d.getTime();
 }
 
 function licensedLimits(license: License): LicenseLimits {

@@ -117,6 +117,17 @@ describe('issueLicense / verifyLicense', () => {
     expect(nodeVerify(null, payloadBytes, key, sig)).toBe(false);
   });
 
+  it('writes a licence byte for byte as before the move to the shared envelope (golden file), and still verifies it', () => {
+    // a fixed key (seed = 32 bytes of 0x05) and payload; the file was written by the previous issueLicense
+    const goldenKey = 'BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQVuehzdKbC3j9E69MVZj+/07yqXFm48pvLk+/zNgFBb8Q==';
+    const goldenPublicKey = 'bnoc3Smwt4/ROvTFWY/v9O8qlxZuPKby5Pv8zYBQW/E=';
+    const golden =
+      '{\n  "format": "facenition-license/1",\n  "alg": "Ed25519",\n  "key_id": "7599776c3085e3f9",\n  "payload": "eyJsaWNlbnNlX2lkIjoiTElDLUdPTERFTi0xIiwiY3VzdG9tZXIiOiJHb2xkZW4gVGVzdCBMdGQiLCJlZGl0aW9uIjoiZW50ZXJwcmlzZSIsImxpbWl0cyI6eyJjYWxsc19wZXJfbW9udGgiOjEwMDB9LCJmZWF0dXJlcyI6WyJzc28iXSwibm90X2JlZm9yZSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwibm90X2FmdGVyIjoiMjAyNy0wMS0wMVQwMDowMDowMFoiLCJpc3N1ZWRfYXQiOiIyMDI1LTEyLTIwVDEwOjAwOjAwWiJ9",\n  "signature": "j73i-F2lf0Ybo-t9fUYGz0nhL6nne4Q5lWIFhvLi4QwmJUJmrPRY-Q1-axEkkPKKtlucnZxFJnovzQKhKZzOCg"\n}\n';
+    const goldenPayload = payload({ license_id: 'LIC-GOLDEN-1', customer: 'Golden Test Ltd', limits: { calls_per_month: 1000 } });
+    expect(issueLicense(goldenPayload, goldenKey)).toBe(golden);
+    expect(verifyLicense(golden, [goldenPublicKey])).toEqual({ ...goldenPayload, key_id: keyIdOf(goldenPublicKey) });
+  });
+
   it('accepts any of several trusted keys (rotation)', () => {
     const byOther = issueLicense(payload(), other.privateKey);
     expect(verifyLicense(byOther, [vendor.publicKey, other.publicKey]).key_id).toBe(other.keyId);

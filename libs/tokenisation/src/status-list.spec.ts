@@ -8,7 +8,7 @@ import {
   verifyStatusList,
   verifyStatusListPacked,
 } from './status-list';
-import { verifyStatusListInWorker } from './status-list-thread';
+import { signStatusListInWorker, verifyStatusListInWorker } from './status-list-thread';
 import { PepperRing, type Pepper } from './tokeniser';
 
 const pepperA: Pepper = { keyId: Buffer.from('a1a2a3a4a5a6a7a8', 'hex'), key: Buffer.alloc(32, 7) };
@@ -126,6 +126,26 @@ describe('revocation status list', () => {
     expect(p.tokenIds.buffer.byteLength).toBe(32);
     // the verification keys carry no secret: only the public key of each deployment key
     expect(statusListKeys([pepperA])).toEqual([{ keyId: 'a1a2a3a4a5a6a7a8', publicKey: statusListPublicKey(pepperA) }]);
+  });
+
+  it('signs byte for byte as the node:crypto implementation did (golden document), and still verifies it', () => {
+    // written by signStatusList on node:crypto's Ed25519, before the move to the shared envelope on node-forge
+    const golden =
+      '{"format":"facenition-status-list/1","alg":"Ed25519","key_id":"a1a2a3a4a5a6a7a8","public_key":"XszicGyUcvYiHUQMDOr7jERGWjp5956BLhOLUrqQdfI","payload":"eyJpc3N1ZXIiOiJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYiIsImlzc3VlZF9hdCI6IjIwMjYtMTEtMjdUMTI6MDA6MDAuMDAwWiIsInJldm9rZWQiOlt7InRva2VuX2lkIjoiMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYiLCJyZXZva2VkX2F0IjoiMjAyNi0xMS0wMVQxMDowMDowMC4wMDBaIn0seyJ0b2tlbl9pZCI6ImZlZGNiYTk4NzY1NDMyMTBmZWRjYmE5ODc2NTQzMjEwIiwicmV2b2tlZF9hdCI6IjIwMjYtMTEtMDJUMTA6MDA6MDAuMjUwWiJ9XX0","signature":"YpZJqsH0IWyBY8B5RkDqk1xE7b4Ldz3-HBknR3467aluXZIba6OBY68aOJWeoU_m69-ciEzPABl16MHu-lxCCw"}';
+    const fixed = [
+      { tokenId: '0123456789abcdef0123456789abcdef', revokedAt: new Date('2026-11-01T10:00:00Z') },
+      { tokenId: 'fedcba9876543210fedcba9876543210', revokedAt: new Date('2026-11-02T10:00:00.250Z') },
+    ];
+    expect(signStatusList({ issuer, issuedAt, revoked: fixed }, pepperA)).toBe(golden);
+    expect(verifyStatusList(golden, [pepperA], now)).toEqual({ issuer, issuedAt, keyId: 'a1a2a3a4a5a6a7a8', revoked: fixed });
+  });
+});
+
+describe('status list signed in a worker thread', () => {
+  it('gives the same document as signing in-process (Ed25519 is deterministic)', async () => {
+    const list = { issuer, issuedAt, revoked: entries };
+    expect(await signStatusListInWorker(list, pepperA)).toBe(signStatusList(list, pepperA));
+    expect(pepperA.key).toEqual(Buffer.alloc(32, 7)); // the worker zeroes its own copy only
   });
 });
 

@@ -1,4 +1,15 @@
-import { createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import {
+  decodeBase64Url,
+  ed25519KeyPairFromSeed,
+  encodeBase64Url,
+  ENVELOPE_ALG,
+  FacenitionError,
+  parseIsoDateTime,
+  sealEnvelope,
+  verifyPayload,
+  type Ed25519KeyPair,
+} from '@facenition/common';
 import type { Pepper } from './tokeniser';
 
 /**
@@ -11,7 +22,8 @@ import type { Pepper } from './tokeniser';
  * public key in the list can check its integrity. The file is JSON:
  *   { "format": "facenition-status-list/1", "alg": "Ed25519", "key_id": hex(pepper id),
  *     "public_key": b64url(32 bytes), "payload": b64url(JSON bytes), "signature": b64url(64 bytes) }
- * and the signature covers "facenition-status-list/1\n" ‖ payload bytes.
+ * and the signature covers "facenition-status-list/1\n" ‖ payload bytes (the signed envelope of
+ * @facenition/common, as for licence files).
  */
 export const STATUS_LIST_FORMAT = 'facenition-status-list/1';
 
@@ -30,27 +42,25 @@ export interface StatusList {
   revoked: StatusListEntry[];
 }
 
-export class StatusListError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StatusListError';
-  }
+export class StatusListError extends FacenitionError {
+  readonly code = 'invalid_status_list';
+  readonly status = 400;
 }
 
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-function signingKey(pepper: Pepper): { privateKey: KeyObject; publicKey: Buffer } {
+/** The Ed25519 key pair derived from a deployment key. The caller zeroes `privateKey` when done. */
+function signingKey(pepper: Pepper): Ed25519KeyPair {
   const seed = Buffer.from(hkdfSync('sha256', pepper.key, Buffer.alloc(0), 'facenition status list signing key', 32));
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const pair = ed25519KeyPairFromSeed(seed);
   seed.fill(0);
-  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-  return { privateKey, publicKey: Buffer.from(jwk.x!, 'base64url') };
+  return pair;
 }
 
 /** The status-list verification key of a deployment key (publishable; gives nothing about the pepper). */
-export const statusListPublicKey = (pepper: Pepper): Buffer => signingKey(pepper).publicKey;
-
-const signedBytes = (payload: Buffer) => Buffer.concat([Buffer.from(`${STATUS_LIST_FORMAT}\n`), payload]);
+export function statusListPublicKey(pepper: Pepper): Buffer {
+  const { publicKey, privateKey } = signingKey(pepper);
+  privateKey.fill(0);
+  return publicKey;
+}
 
 export function signStatusList(list: Omit<StatusList, 'keyId'>, pepper: Pepper): string {
   const { privateKey, publicKey } = signingKey(pepper);
@@ -61,18 +71,15 @@ export function signStatusList(list: Omit<StatusList, 'keyId'>, pepper: Pepper):
       revoked: list.revoked.map((e) => ({ token_id: e.tokenId, revoked_at: e.revokedAt.toISOString() })),
     }),
   );
-  return JSON.stringify({
-    format: STATUS_LIST_FORMAT,
-    alg: 'Ed25519',
-    key_id: Buffer.from(pepper.keyId).toString('hex'),
-    public_key: publicKey.toString('base64url'),
-    payload: payload.toString('base64url'),
-    signature: sign(null, signedBytes(payload), privateKey).toString('base64url'),
-  });
+  try {
+    const keyId = Buffer.from(pepper.keyId).toString('hex');
+    return JSON.stringify(sealEnvelope(STATUS_LIST_FORMAT, keyId, payload, privateKey, { public_key: encodeBase64Url(publicKey) }));
+  } finally {
+    privateKey.fill(0);
+  }
 }
 
 const HEX32 = /^[0-9a-f]{32}$/;
-const B64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
  * How far `issued_at` may lie ahead of the importing deployment's clock. A list dated further in
@@ -91,7 +98,7 @@ export interface StatusListKey {
 
 /** The verification keys of the deployment keys held here (no secret in them: safe to hand to a worker thread). */
 export const statusListKeys = (peppers: readonly Pepper[]): StatusListKey[] =>
-  peppers.map((p) => ({ keyId: Buffer.from(p.keyId).toString('hex'), publicKey: signingKey(p).publicKey }));
+  peppers.map((p) => ({ keyId: Buffer.from(p.keyId).toString('hex'), publicKey: statusListPublicKey(p) }));
 
 /**
  * A verified list in a compact form that crosses a thread boundary without copying (its arrays
@@ -110,17 +117,17 @@ export interface PackedStatusList {
 const LATEST_DATE_MS = Date.UTC(10000, 0, 1);
 
 function isoDate(v: unknown, what: string): Date {
-  const d = typeof v === 'string' ? new Date(v) : new Date(NaN);
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(d.getTime()))
-    throw new StatusListError(`${what} must be an ISO 8601 date-time`);
+  const d = parseIsoDateTime(v, { requireTime: true });
+  if (!d) throw new StatusListError(`${what} must be an ISO 8601 date-time`);
   // what a database keeps as a timestamp without surprises (years 0000 and 10000+ are refused by PostgreSQL)
   if (d.getTime() < 0 || d.getTime() >= LATEST_DATE_MS) throw new StatusListError(`${what} must lie between 1970 and 9999 (UTC)`);
   return d;
 }
 
 function b64url(v: unknown, what: string): Buffer {
-  if (typeof v !== 'string' || !B64URL.test(v)) throw new StatusListError(`'${what}' must be base64url`);
-  return Buffer.from(v, 'base64url');
+  const bytes = decodeBase64Url(v);
+  if (!bytes) throw new StatusListError(`'${what}' must be base64url`);
+  return bytes;
 }
 
 /**
@@ -139,7 +146,7 @@ export function verifyStatusListPacked(text: unknown, keys: readonly StatusListK
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new StatusListError('the status list must be a JSON object');
   const d = doc as Record<string, unknown>;
   if (d.format !== STATUS_LIST_FORMAT) throw new StatusListError(`unsupported status list format (expected ${STATUS_LIST_FORMAT})`);
-  if (d.alg !== 'Ed25519') throw new StatusListError("unsupported signature algorithm (expected 'Ed25519')");
+  if (d.alg !== ENVELOPE_ALG) throw new StatusListError("unsupported signature algorithm (expected 'Ed25519')");
   if (typeof d.key_id !== 'string' || !/^[0-9a-f]{16}$/.test(d.key_id)) throw new StatusListError("'key_id' must be 16 hex characters");
   const key = keys.find((k) => k.keyId === d.key_id);
   if (!key) throw new StatusListError(`the list is signed under deployment key ${d.key_id}, which this deployment does not hold`);
@@ -148,8 +155,7 @@ export function verifyStatusListPacked(text: unknown, keys: readonly StatusListK
   const publicKey = Buffer.from(key.publicKey);
   if (d.public_key !== undefined && !b64url(d.public_key, 'public_key').equals(publicKey))
     throw new StatusListError('the public key in the list does not belong to its deployment key');
-  const keyObject = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') }, format: 'jwk' });
-  if (signature.length !== 64 || !verify(null, signedBytes(payload), keyObject, signature))
+  if (!verifyPayload(STATUS_LIST_FORMAT, payload, signature, publicKey))
     throw new StatusListError('the signature does not verify: the list was altered or not signed with this deployment key');
   let body: unknown;
   try {

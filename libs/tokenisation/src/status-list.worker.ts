@@ -1,18 +1,24 @@
-/* Worker-thread entry: verifies, parses and validates one status list off the main event loop. */
+/* Worker-thread entry: verifies, parses and validates one status list, or signs one, off the main event loop. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { verifyStatusListPacked } from './status-list';
+import { signStatusList, verifyStatusListPacked } from './status-list';
 import type { StatusListJob, StatusListReply } from './status-list-thread';
 
 const port = parentPort;
 if (!port) throw new Error('status-list.worker.ts must run in a worker thread');
 const job = workerData as StatusListJob;
 try {
-  const list = verifyStatusListPacked(job.doc, job.keys, new Date(job.now));
-  port.postMessage({ ok: true, list } satisfies StatusListReply, [
-    list.tokenIds.buffer as ArrayBuffer,
-    list.revokedAt.buffer as ArrayBuffer,
-  ]);
+  if (job.kind === 'sign') {
+    port.postMessage({ ok: true, document: signStatusList(job.list, job.pepper) } satisfies StatusListReply);
+  } else {
+    const list = verifyStatusListPacked(job.doc, job.keys, new Date(job.now));
+    port.postMessage({ ok: true, list } satisfies StatusListReply, [
+      list.tokenIds.buffer as ArrayBuffer,
+      list.revokedAt.buffer as ArrayBuffer,
+    ]);
+  }
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
   port.postMessage({ ok: false, name: e.name, message: e.message } satisfies StatusListReply);
+} finally {
+  if (job.kind === 'sign') Buffer.from(job.pepper.key.buffer, job.pepper.key.byteOffset, job.pepper.key.byteLength).fill(0);
 }

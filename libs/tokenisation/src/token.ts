@@ -1,3 +1,4 @@
+import { decodeBase64Url, FacenitionError } from '@facenition/common';
 import type { KdfParams } from './kdf';
 
 /**
@@ -59,11 +60,9 @@ export interface IdentityToken {
   tag: Uint8Array;
 }
 
-export class TokenFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TokenFormatError';
-  }
+export class TokenFormatError extends FacenitionError {
+  readonly code = 'invalid_token';
+  readonly status = 400;
 }
 
 const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
@@ -94,10 +93,8 @@ export function encodeToken(t: IdentityToken): string {
 
 /** Parses and bounds-checks a token string; throws TokenFormatError with a reason. */
 export function decodeToken(text: string): IdentityToken {
-  if (typeof text !== 'string' || text.length === 0 || text.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(text)) {
-    throw new TokenFormatError('token is not base64url text');
-  }
-  const b = Buffer.from(text, 'base64url');
+  const b = typeof text === 'string' && text.length > 0 && text.length <= 4096 ? decodeBase64Url(text) : undefined;
+  if (!b) throw new TokenFormatError('token is not base64url text');
   if (b.length < HEADER_BYTES + TAG_BYTES) throw new TokenFormatError('token is too short');
   if (b[0] !== TOKEN_VERSION) throw new TokenFormatError(`unsupported token version ${b[0]}`);
   if (b[1] !== SCHEME_FC_POLAR) throw new TokenFormatError(`unsupported token scheme ${b[1]}`);

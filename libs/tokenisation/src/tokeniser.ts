@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { FacenitionError } from '@facenition/common';
 import { commit, DEFAULT_CODE, DEFAULT_DECODER, open, computeTag, type DecoderSettings } from './fc-polar';
 import { DEFAULT_KDF, deriveKeys, type KdfParams } from './kdf';
 import {
@@ -103,10 +104,11 @@ export interface Verification {
   key?: Uint8Array;
 }
 
-export class UnknownPepperError extends Error {
+export class UnknownPepperError extends FacenitionError {
+  readonly code = 'unknown_deployment_key';
+  readonly status = 400;
   constructor(keyId: string) {
     super(`token was issued under deployment key ${keyId}, which this deployment does not hold`);
-    this.name = 'UnknownPepperError';
   }
 }
 

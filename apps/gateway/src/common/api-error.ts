@@ -1,12 +1,13 @@
+import { FacenitionError } from '@facenition/common';
+
 /** A client-facing error with an explicit status, raised by the gateway's own validation. */
-export class ApiError extends Error {
+export class ApiError extends FacenitionError {
   constructor(
     readonly status: number,
     message: string,
     readonly code: string,
   ) {
     super(message);
-    this.name = 'ApiError';
   }
 }
 

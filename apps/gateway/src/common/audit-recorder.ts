@@ -1,21 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { FacenitionError } from '@facenition/common';
 import { AuditService } from '@facenition/audit';
 import type { Request } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
+import type { AuditFacts } from './audited';
 import { context, sourceAddress } from './request-context';
-
-/** Decision fields read from a response body; never the body itself. */
-function decisionOf(body: unknown): { decision: string | null; score: number | null; threshold: number | null; accuracy: number | null } {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  let decision: string | null = null;
-  if (typeof b.authenticated === 'boolean') decision = b.authenticated ? 'authenticated' : 'not_authenticated';
-  else if (typeof b.match === 'boolean') decision = b.match ? 'matched' : 'not_matched';
-  else if (typeof b.consistent === 'boolean') decision = b.consistent ? 'consistent' : 'inconsistent';
-  else if (typeof b.live === 'boolean') decision = b.live ? 'live' : 'spoof';
-  else if (b.best_match !== undefined) decision = b.best_match ? 'matched' : 'not_matched';
-  return { decision, score: num(b.similarity) ?? num(b.score), threshold: num(b.threshold), accuracy: num(b.accuracy) };
-}
 
 /** The endpoint as routed (no query string, no base path), bounded in length. */
 function endpointOf(req: Request): string {
@@ -39,13 +28,18 @@ export class AuditRecorder {
     private readonly metrics: MetricsService,
   ) {}
 
-  async record(req: Request, status: number, errorCode: string | null, body: unknown): Promise<void> {
+  /** `facts`: what the handler stated about its answer (decisions, scores, token); none for errors and plain answers. */
+  async record(req: Request, status: number, errorCode: string | null, facts?: AuditFacts): Promise<void> {
     if (!isAudited(req)) return;
     const ctx = context(req);
     if (ctx.audited) return;
     ctx.audited = true;
-    const d = status < 400 ? decisionOf(body) : { decision: null, score: null, threshold: null, accuracy: null };
-    if (status < 400 && ctx.decision) d.decision = ctx.decision;
+    const d = {
+      decision: facts?.decision ?? null,
+      score: facts?.score ?? null,
+      threshold: facts?.threshold ?? null,
+      accuracy: facts?.accuracy ?? null,
+    };
     if (d.decision) this.metrics.decisions.inc({ endpoint: endpointOf(req), result: d.decision });
     const latencyMs = Math.round(Number(process.hrtime.bigint() - ctx.startedAt) / 1e3) / 1e3;
     try {
@@ -57,7 +51,7 @@ export class AuditRecorder {
         status,
         errorCode,
         ...d,
-        tokenRef: ctx.tokenRef ?? null,
+        tokenRef: facts?.tokenRef ?? null,
         latencyMs,
         sourceIp: sourceAddress(req),
         clientRequestId: ctx.clientRequestId ?? null,
@@ -69,9 +63,10 @@ export class AuditRecorder {
   }
 }
 
-export class AuditUnavailableError extends Error {
+export class AuditUnavailableError extends FacenitionError {
+  readonly code = 'audit_unavailable';
+  readonly status = 503;
   constructor() {
     super('audit log unavailable; the request was not completed');
-    this.name = 'AuditUnavailableError';
   }
 }

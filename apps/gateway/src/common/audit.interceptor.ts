@@ -2,8 +2,9 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { Request, Response } from 'express';
 import { mergeMap, type Observable } from 'rxjs';
 import { AuditRecorder } from './audit-recorder';
+import { AuditedAnswer } from './audited';
 
-/** Success path: the audit record is committed before the response body is released. */
+/** Success path: the audit record (with the facts a handler stated, AuditedAnswer) is committed before the response body is released. */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   constructor(private readonly recorder: AuditRecorder) {}
@@ -13,7 +14,12 @@ export class AuditInterceptor implements NestInterceptor {
     const res = ec.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
-        await this.recorder.record(req, res.statusCode, null, body);
+        if (body instanceof AuditedAnswer) {
+          const answered = body as AuditedAnswer<object>;
+          await this.recorder.record(req, res.statusCode, null, answered.facts);
+          return answered.body;
+        }
+        await this.recorder.record(req, res.statusCode, null);
         return body;
       }),
     );

@@ -1,12 +1,10 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthRateLimiter, ClientAuthError, ClientsService, QuotaExceededError, QuotaService } from '@facenition/clients';
-import type { Request, Response } from 'express';
+import { AuthRateLimiter, ClientAuthError, ClientsService } from '@facenition/clients';
+import type { Request } from 'express';
 import { tokenMatches } from './admin-token';
 import { ApiError } from './api-error';
-import { LicenseService } from '../license/license.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { ACCESS, UNMETERED, type Access } from './public.decorator';
+import { ACCESS, type Access } from './public.decorator';
 import { context, sourceAddress } from './request-context';
 
 export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
@@ -22,9 +20,9 @@ export function presentedToken(req: Request): string | undefined {
 
 /**
  * One guard for every route: public routes pass; admin routes need the deployment's admin
- * credential; every other route needs a client token (long-lived or access token), is metered
- * against the client's monthly quota and reports the remaining quota in X-Quota-Remaining.
- * Failed attempts are counted per source address and blocked past the configured rate.
+ * credential; every other route needs a client token (long-lived or access token). Metering
+ * happens later, once the input is valid (ApiEdge). Failed attempts are counted per source
+ * address and blocked past the configured rate.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -32,17 +30,13 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(ADMIN_TOKEN) private readonly adminToken: string,
     private readonly clients: ClientsService,
-    private readonly quota: QuotaService,
     private readonly limiter: AuthRateLimiter,
-    private readonly license: LicenseService,
-    private readonly metrics: MetricsService,
   ) {}
 
   async canActivate(ec: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ec.getHandler(), ec.getClass()]) ?? 'client';
     if (access === 'public') return true;
     const req = ec.switchToHttp().getRequest<Request>();
-    const res = ec.switchToHttp().getResponse<Response>();
     const source = sourceAddress(req);
     const ctx = context(req);
     // the header credential was already checked before the body was read (EarlyAuthMiddleware)
@@ -78,20 +72,7 @@ export class AuthGuard implements CanActivate {
       }
     }
     ctx.releaseBodySlot?.();
-    if (this.reflector.getAllAndOverride<boolean | undefined>(UNMETERED, [ec.getHandler(), ec.getClass()])) return true;
-    // the licence's deployment-wide monthly limit first, then the client's own plan quota
-    await this.license.consumeCall();
-    try {
-      ctx.quota = await this.quota.consume(ctx.principal.clientId, ctx.principal.plan);
-    } catch (err) {
-      if (err instanceof QuotaExceededError) this.metrics.quotaRefused.inc({ limit: 'client_plan' });
-      throw err;
-    }
-    this.metrics.quotaCalls.inc({ plan: ctx.principal.plan });
-    if (ctx.quota.limit !== null) {
-      res.setHeader('X-Quota-Limit', String(ctx.quota.limit));
-      res.setHeader('X-Quota-Remaining', String(ctx.quota.remaining));
-    }
+    // metering happens at the edge, after the input was validated (ApiEdge.accept)
     return true;
   }
 }

@@ -1,16 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import {
-  ClientAuthError,
-  ClientConflictError,
-  ClientForbiddenError,
-  ClientNotFoundError,
-  InvalidClientRequestError,
-  QuotaExceededError,
-  RateLimitedError,
-} from '@facenition/clients';
-import { CancelledError, InvalidImageError, ModelIntegrityError, NoFaceError, OverloadedError } from '@facenition/face';
+import { FacenitionError, INTERNAL_ERROR } from '@facenition/common';
 import type { Request, Response } from 'express';
-import { ApiError } from './api-error';
 import { AuditRecorder, AuditUnavailableError } from './audit-recorder';
 import { withoutControls } from './clean-input';
 
@@ -18,6 +8,8 @@ interface Mapped {
   status: number;
   error: string;
   code: string;
+  /** sent as Retry-After */
+  retryAfterSeconds?: number;
 }
 
 /** body-parser / multer errors carry `type` or `code`; map the ones a client can cause. */
@@ -58,22 +50,15 @@ export function mapTransportError(err: { type?: unknown; code?: unknown; field?:
   return undefined;
 }
 
+/**
+ * Every library's domain errors (and the gateway's ApiError) are FacenitionErrors that carry their
+ * own status and code: one lookup. Then Nest's own exceptions, transport errors, and the rest: 500.
+ */
 export function mapError(err: unknown): Mapped {
-  if (err instanceof ApiError) return { status: err.status, error: err.message, code: err.code };
-  if (err instanceof InvalidImageError) {
-    return { status: err.code === 'image_too_large' ? 413 : 400, error: err.message, code: err.code };
+  if (err instanceof FacenitionError) {
+    const p = err.toPublic();
+    return { status: p.status, error: p.message, code: p.code, retryAfterSeconds: p.retryAfterSeconds };
   }
-  if (err instanceof NoFaceError) return { status: 400, error: err.message, code: err.code };
-  if (err instanceof OverloadedError) return { status: 503, error: err.message, code: err.code };
-  // only reaches here when the client went away (a sibling image's failure is rethrown instead): 499 as nginx logs it
-  if (err instanceof CancelledError) return { status: 499, error: 'request was cancelled', code: err.code };
-  if (err instanceof ClientAuthError) return { status: 401, error: err.message, code: err.code };
-  if (err instanceof QuotaExceededError || err instanceof RateLimitedError) return { status: 429, error: err.message, code: err.code };
-  if (err instanceof ClientNotFoundError) return { status: 404, error: err.message, code: err.code };
-  if (err instanceof ClientForbiddenError) return { status: 403, error: err.message, code: err.code };
-  if (err instanceof ClientConflictError) return { status: 409, error: err.message, code: err.code };
-  if (err instanceof InvalidClientRequestError) return { status: 400, error: err.message, code: err.code };
-  if (err instanceof AuditUnavailableError) return { status: 503, error: err.message, code: 'audit_unavailable' };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const res = err.getResponse();
@@ -89,8 +74,7 @@ export function mapError(err: unknown): Mapped {
     const t = mapTransportError(err);
     if (t) return t;
   }
-  if (err instanceof ModelIntegrityError) return { status: 500, error: 'face models are not available', code: 'internal' };
-  return { status: 500, error: 'internal error', code: 'internal' };
+  return { status: INTERNAL_ERROR.status, error: INTERNAL_ERROR.message, code: INTERNAL_ERROR.code };
 }
 
 /**
@@ -112,11 +96,11 @@ export class ErrorFilter implements ExceptionFilter {
       const name = exception instanceof Error ? exception.name : typeof exception;
       this.logger.error(`unhandled ${name} on ${req.method} ${req.path} request_id=${String(res.getHeader('x-request-id') ?? '')}`);
     }
-    if (exception instanceof RateLimitedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (mapped.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(mapped.retryAfterSeconds));
     else if (mapped.status === 503) res.setHeader('Retry-After', '1');
     if (!(exception instanceof AuditUnavailableError)) {
       try {
-        await this.recorder.record(req, mapped.status, mapped.code, undefined);
+        await this.recorder.record(req, mapped.status, mapped.code);
       } catch {
         mapped = mapError(new AuditUnavailableError());
       }

@@ -17,10 +17,6 @@ export interface RequestContext {
   subjectClientId?: string;
   admin?: boolean;
   quota?: QuotaState;
-  /** The audit decision, when the handler states it (otherwise read from the response's decision fields). */
-  decision?: string;
-  /** Non-reversible reference to an identity token used by the call (tokenisation endpoints). */
-  tokenRef?: string;
   /** Set once the audit record is written, so a request is never recorded twice. */
   audited?: boolean;
 }

@@ -1,29 +1,25 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Res } from '@nestjs/common';
 import { DATA_SOURCE } from '@facenition/database';
 import type { FacePool } from '@facenition/face';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { Public } from '../common/public.decorator';
+import { LIVE, READY } from '../contract/api';
+import { Endpoint } from '../contract/endpoint';
 import { FACE_POOL } from '../face/face.tokens';
 
-@ApiTags('health')
-@Public()
-@Controller('health')
+@Controller()
 export class HealthController {
   constructor(
     @Inject(FACE_POOL) private readonly pool: FacePool,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
   ) {}
 
-  @Get('live')
-  @ApiOperation({ summary: 'Liveness probe: the process serves HTTP' })
+  @Endpoint(LIVE)
   live() {
     return { ok: true, status: 'live' };
   }
 
-  @Get('ready')
-  @ApiOperation({ summary: 'Readiness probe: models verified and loaded in every worker, database answering (503 otherwise)' })
+  @Endpoint(READY)
   async ready(@Res({ passthrough: true }) res: Response) {
     if (!this.pool.ready) {
       res.status(503);

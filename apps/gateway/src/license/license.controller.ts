@@ -1,21 +1,20 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../common/public.decorator';
+import { Controller, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { LICENSE } from '../contract/api';
+import { ApiEdge } from '../contract/edge';
+import { Endpoint } from '../contract/endpoint';
 import { LicenseService } from './license.service';
 
-@ApiTags('operations')
-@ApiSecurity('client-token')
 @Controller()
 export class LicenseController {
-  constructor(private readonly license: LicenseService) {}
+  constructor(
+    private readonly license: LicenseService,
+    private readonly edge: ApiEdge,
+  ) {}
 
-  @Get('license')
-  @AdminOnly()
-  @ApiOperation({
-    summary:
-      'Licence state for operators (admin): edition, status (none, valid, not_yet_valid, grace, expired), limits, dates, warnings, usage',
-  })
-  async get() {
+  @Endpoint(LICENSE)
+  async get(@Req() req: Request) {
+    await this.edge.accept(req, LICENSE);
     return { ok: true, license: this.license.state(), usage: await this.license.usage(), replicas: this.license.replicas };
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DATA_SOURCE } from '@facenition/database';
 import { evaluateLicense, type License, type LicenseState } from '@facenition/license';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { MetricsService } from '../metrics/metrics.service';
+import { LicenseRepository } from './license.repository';
 
 /** The verified licence (undefined = none), loaded by createApp before anything else starts. */
 export const LICENSE = Symbol('LICENSE');
@@ -30,7 +29,7 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LICENSE) private readonly license: License | undefined,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly repo: LicenseRepository,
     private readonly metrics: MetricsService,
   ) {
     // the licence gauges are computed when Prometheus scrapes, not on every call
@@ -52,7 +51,7 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     // instance rows not seen for a day are removed then too
     this.timer = setInterval(() => {
       this.report(false);
-      this.ds.query(`DELETE FROM instances WHERE last_seen < now() - interval '1 day'`).catch(() => undefined);
+      this.repo.pruneInstances().catch(() => undefined);
     }, 3_600_000);
     this.timer.unref();
     this.heartbeat = setInterval(() => {
@@ -72,15 +71,7 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
    * Over the limit is reported (log, metric, GET /license), never enforced by refusing calls.
    */
   async beat(): Promise<void> {
-    const rows: { active: string }[] = await this.ds.query(
-      `WITH up AS (
-         INSERT INTO instances (instance_id, started_at, last_seen) VALUES ($1, now(), now())
-         ON CONFLICT (instance_id) DO UPDATE SET last_seen = now())
-       SELECT count(*) + 1 AS active FROM instances
-        WHERE instance_id <> $1 AND last_seen > now() - make_interval(secs => $2::double precision)`,
-      [this.instanceId, (3 * HEARTBEAT_MS) / 1000],
-    );
-    this.activeReplicas = Number(rows[0].active);
+    this.activeReplicas = await this.repo.heartbeat(this.instanceId, (3 * HEARTBEAT_MS) / 1000);
     this.metrics.replicas.set(this.activeReplicas);
     const max = this.state().limits.max_replicas;
     if (max !== undefined && this.activeReplicas > max) {
@@ -112,13 +103,8 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
     const { edition, limits } = this.state();
     const limit = limits.calls_per_month;
     if (limit === undefined) return;
-    const rows: { calls: string }[] = await this.ds.query(
-      `INSERT INTO license_usage (month, calls) VALUES ($1, 1)
-       ON CONFLICT (month) DO UPDATE SET calls = license_usage.calls + 1 WHERE license_usage.calls < $2
-       RETURNING calls`,
-      [month(), limit],
-    );
-    if (rows.length === 0) {
+    const calls = await this.repo.consumeCall(month(), limit);
+    if (calls === null) {
       this.metrics.quotaRefused.inc({ limit: 'license' });
       this.metrics.licenseCalls.set(limit);
       throw new ApiError(
@@ -127,7 +113,7 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
         'license_limit',
       );
     }
-    this.metrics.licenseCalls.set(Number(rows[0].calls));
+    this.metrics.licenseCalls.set(calls);
   }
 
   /** New enrolments need a licence that is valid or in grace (or none: developer edition). */
@@ -143,7 +129,6 @@ export class LicenseService implements OnModuleInit, OnModuleDestroy {
 
   async usage(): Promise<{ month: string; calls: number; limit: number | null }> {
     const m = month();
-    const rows: { calls: string }[] = await this.ds.query(`SELECT calls FROM license_usage WHERE month = $1`, [m]);
-    return { month: m, calls: rows.length ? Number(rows[0].calls) : 0, limit: this.state().limits.calls_per_month ?? null };
+    return { month: m, calls: await this.repo.callsIn(m), limit: this.state().limits.calls_per_month ?? null };
   }
 }

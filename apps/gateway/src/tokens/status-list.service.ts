@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DATA_SOURCE } from '@facenition/database';
 import {
-  signStatusList,
+  signStatusListInWorker,
   StatusListError,
   statusListKeys,
   verifyStatusListInWorker,
@@ -88,7 +88,10 @@ export class StatusListService {
         ORDER BY revoked_at, token_id`,
     );
     const revoked = rows.map((r) => ({ tokenId: r.token_id.toString('hex'), revokedAt: r.revoked_at }));
-    const document = signStatusList({ issuer: await this.deploymentId(), issuedAt: new Date(), revoked }, this.peppers.current);
+    const document = await signStatusListInWorker(
+      { issuer: await this.deploymentId(), issuedAt: new Date(), revoked },
+      this.peppers.current,
+    );
     return { document, entries: revoked.length };
   }
 
