@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'libs/client/dist/**', 'node_modules/**', 'models/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'libs/client/dist/**',
+      'libs/capture/dist/**',
+      'node_modules/**',
+      'models/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -47,6 +58,38 @@ export default tseslint.config(
         'error',
         { patterns: [{ regex: '^(?!\\./)', message: '@facenition/client is standalone: it imports only its own files' }] },
       ],
+    },
+  },
+  {
+    // @facenition/capture is one browser module for pages under a strict CSP: it imports nothing, makes no
+    // network call (the host page talks to its own backend), stores nothing and never parses HTML or code.
+    // Browser globals come from its own tsconfig (lib DOM); typescript-eslint turns no-undef off for TS.
+    files: ['libs/capture/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '.', message: '@facenition/capture is one standalone file: it imports nothing' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'Request'].map((name) => ({
+          name,
+          message: '@facenition/capture makes no network call: the host page sends the frames to its own backend',
+        })),
+        ...['localStorage', 'sessionStorage', 'indexedDB', 'caches'].map((name) => ({
+          name,
+          message: '@facenition/capture keeps no frame beyond the current capture',
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'sendBeacon', 'createObjectURL'].map((property) => ({
+          property,
+          message: 'not under a strict CSP with Trusted Types (and no blob: URL, no beacon)',
+        })),
+      ],
+      'no-eval': 'error',
+      'no-new-func': 'error',
     },
   },
   {

@@ -11,6 +11,7 @@
  *                    pinned Node.js runtime node-<platform>-<arch> (exact version in optionalDependencies,
  *                    tarball sha512 in package-lock.json, checked by npm ci; C headers removed)
  *   bin/node         symlink to that runtime's binary: the server runs on it, never on a host Node.js
+ *                    (with the OIDC face page's assets), libs/capture/dist/ (the capture web component)
  *   models/          the ONNX models, each checked against libs/face/src/model-manifest.json
  *   bin/facenition   launcher (bin/node dist/apps/gateway/src/main.js); INSTALL.md,
  *                    deploy/facenition.service, THIRD_PARTY_NOTICES.md
@@ -90,6 +91,13 @@ function build(stage) {
   }
   const main = path.join(stage, 'dist/apps/gateway/src/main.js');
   if (!fs.existsSync(main)) throw new Error(`build did not produce ${main}`);
+  // the hosted face page's script and style (nest-cli's asset copy writes to ./dist, not the stage)
+  fs.cpSync(path.join(root, 'apps/gateway/src/oidc/assets'), path.join(stage, 'dist/apps/gateway/src/oidc/assets'), { recursive: true });
+  // the <facenition-capture> component the page loads, compiled into the stage
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  run(process.execPath, [tsc, '-p', path.join(root, 'libs/capture/tsconfig.json'), '--outDir', path.join(stage, 'libs/capture/dist')], {
+    cwd: root,
+  });
   const json = path.join(stage, 'dist/libs/face/src/model-manifest.json');
   if (!fs.existsSync(json)) throw new Error(`build did not emit ${json}`);
 }

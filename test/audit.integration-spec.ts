@@ -153,7 +153,7 @@ describe('audit log: one record per call, tamper-evident, queryable (real Postgr
       });
     const rows = (csv.body as string).trim().split('\n');
     expect(rows[0]).toBe(
-      'seq,ts,request_id,client_id,endpoint,status,error_code,decision,score,threshold,accuracy,token_ref,latency_ms,source_ip,client_request_id,hash',
+      'seq,ts,request_id,client_id,endpoint,status,error_code,decision,score,threshold,accuracy,token_ref,latency_ms,source_ip,client_request_id,subject_ref,hash',
     );
     const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM audit_log`)) as { n: number }[];
     expect(rows.length - 1).toBeGreaterThanOrEqual(n - 1); // the export's own record may land after the stream started

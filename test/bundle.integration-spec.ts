@@ -160,6 +160,10 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
       'package-lock.json',
       '.npmrc',
       'node_modules/sharp/package.json',
+      // the OpenID Connect provider's face page and the capture component it loads
+      'dist/apps/gateway/src/oidc/assets/face-page.js',
+      'dist/apps/gateway/src/oidc/assets/face-page.css',
+      'libs/capture/dist/facenition-capture.js',
     ]) {
       expect([f, listed.has(f)]).toEqual([f, true]);
     }

@@ -17,7 +17,7 @@ import {
 } from './support/doc-examples';
 import { FIXTURES } from './support/images';
 import { testDatabase, type TestDatabase } from './support/database';
-import { startServerProcess, stopServerProcess, type ServerProcess } from './support/server-process';
+import { freePort, startServerProcess, stopServerProcess, type ServerProcess } from './support/server-process';
 
 jest.setTimeout(240_000);
 
@@ -42,7 +42,7 @@ jest.setTimeout(240_000);
  */
 
 /** Pages whose shell examples call the API; the static check below fails when another page has one. */
-const PAGES = ['README.md', 'deploy/INSTALL.md'];
+const PAGES = ['README.md', 'deploy/INSTALL.md', 'docs/integrations/generic-oidc.md', 'docs/integrations/entra-eam.md'];
 
 /** The two calls of the public developer documentation (#10 §1): they must appear and run verbatim. */
 const DOCUMENTED_CALLS = [
@@ -327,13 +327,20 @@ describe('documentation examples', () => {
         dbs.push(db);
         const dataDir = join(root, `data-${name}`);
         mkdirSync(dataDir);
-        const server = await startServerProcess({
-          FACENITION_DATA_DIR: dataDir,
-          FACENITION_WORKERS: '1',
-          FACENITION_METRICS_PORT: '0',
-          FACENITION_PEPPER: pepper,
-          ...(db.url ? { DATABASE_URL: db.url } : {}),
-        });
+        // the OpenID Connect provider is on (docs/integrations register relying parties): its issuer names the port
+        const port = await freePort();
+        const server = await startServerProcess(
+          {
+            FACENITION_DATA_DIR: dataDir,
+            FACENITION_WORKERS: '1',
+            FACENITION_METRICS_PORT: '0',
+            FACENITION_PEPPER: pepper,
+            FACENITION_OIDC_ISSUER: `http://127.0.0.1:${port}/oidc`,
+            ...(db.url ? { DATABASE_URL: db.url } : {}),
+          },
+          undefined,
+          port,
+        );
         servers.push(server);
         return { server, dataDir };
       };

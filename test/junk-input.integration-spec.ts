@@ -2,16 +2,18 @@ import { DATA_SOURCE } from '@facenition/database';
 import { generateVendorKeyPair, issueLicense } from '@facenition/license';
 import type { PepperRing } from '@facenition/tokenisation';
 import fc from 'fast-check';
-import { createHash, createPrivateKey, hkdfSync, sign } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, hkdfSync, sign, type KeyObject } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import sharp from 'sharp';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { buildOpenApiDocument } from '../apps/gateway/src/contract/openapi';
+import { ENTRA_AUTH_EVENTS_APP_ID } from '../apps/gateway/src/integrations/hook-auth';
 import { PEPPER } from '../apps/gateway/src/tokens/identity-token.service';
 import { ANIMATED_GIF, pngHeaderOnly } from '../libs/face/src/testing/malformed-images';
 import { fixture } from './support/images';
@@ -515,6 +517,12 @@ interface State {
   importedIssuer: string;
   peppers: PepperRing;
   deploymentId: string;
+  /** Bearer token of the "Entra tenant" for the custom claims provider, and a client of a relying party's tenant. */
+  entraBearer: string;
+  rpClientToken: string;
+  /** The suite's relying party, and one that the disable route disables (again and again). */
+  rpId: string;
+  rpDisabled: string;
 }
 let s: State;
 
@@ -556,6 +564,8 @@ interface Route {
   enc?: Enc[];
   /** numRuns of its parameters, when every call is slow (the status-list import verifies in a new worker thread per call) */
   runs?: number;
+  /** Its 200 answer is an identity provider's own format, without `ok` (the token hooks). */
+  bare?: boolean;
   params: Param[];
   base: () => Base;
 }
@@ -638,6 +648,70 @@ function statusListBody(junk?: { name: string; where: Where; value: Junk }): Buf
   return doc;
 }
 let issuerCounter = 0;
+
+/** The suite's "Entra tenant" and Okta hook secret (the hooks are configured with them). */
+const ENTRA_TENANT = 'aaaabbbb-0000-cccc-1111-dddd2222eeee';
+const ENTRA_APP = '00001111-aaaa-2222-bbbb-3333cccc4444';
+const OKTA_SECRET = 'junk-suite-okta-hook-secret-0123456789';
+let entraKey: KeyObject;
+
+/**
+ * A JSON document (an identity provider's event) with the junk at a dotted path of it (its 'json'
+ * parameters), or a junk member name at the top level (the field-name property).
+ */
+function documentBody(doc: Record<string, unknown>, junk?: { name: string; where: Where; value: Junk; key?: Junk }): Buffer {
+  const render = (value: unknown, path: string): Buffer | undefined => {
+    if (junk && junk.where === 'json' && junk.name === path) return jsonOf(junk.value);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return Buffer.from(JSON.stringify(value));
+    const members: Buffer[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      const rendered = render(v, path ? `${path}.${k}` : k);
+      if (rendered)
+        members.push(Buffer.concat([members.length ? Buffer.from(',') : Buffer.alloc(0), Buffer.from(`${JSON.stringify(k)}:`), rendered]));
+    }
+    if (!path && junk?.key) {
+      const k = jsonOf(junk.key);
+      const v = jsonOf(junk.value) ?? Buffer.from('null');
+      if (k) members.push(Buffer.concat([members.length ? Buffer.from(',') : Buffer.alloc(0), k, Buffer.from(':'), v]));
+    }
+    return Buffer.concat([Buffer.from('{'), ...members, Buffer.from('}')]);
+  };
+  return render(doc, '')!;
+}
+
+/** The tokenIssuanceStart event of Microsoft's custom claims provider reference. */
+const entraEvent = () => ({
+  type: 'microsoft.graph.authenticationEvent.tokenIssuanceStart',
+  source: `/tenants/${ENTRA_TENANT}/applications/40000000-0000-0000-0000-000000000002`,
+  data: {
+    '@odata.type': 'microsoft.graph.onTokenIssuanceStartCalloutData',
+    tenantId: ENTRA_TENANT,
+    authenticationEventListenerId: '10000000-0000-0000-0000-000000000001',
+    customAuthenticationExtensionId: '10000000-0000-0000-0000-000000000002',
+    authenticationContext: {
+      correlationId: '20000000-0000-0000-0000-000000000002',
+      client: { ip: '127.0.0.1', locale: 'en-us', market: 'en-us' },
+      protocol: 'OAUTH2.0',
+      user: { displayName: 'Bob', id: '90847c2a-e29d-4d2f-9f54-c5b4d3f26471', userPrincipalName: 'bob@contoso.com', userType: 'Member' },
+    },
+  },
+});
+
+/** The request of Okta's token inline hook reference (abridged). */
+const oktaEvent = () => ({
+  source: 'https://dev-0000000.okta.com/oauth2/default/v1/authorize',
+  eventId: '3OWo4oo-QQ-rBWfRyTmQYw',
+  eventTime: '2019-01-15T23:20:47.000Z',
+  eventTypeVersion: '1.0',
+  cloudEventVersion: '0.1',
+  contentType: 'application/json',
+  eventType: 'com.okta.oauth2.tokens.transform',
+  data: {
+    context: { user: { id: '00uq8tMo3zV0OfJON0g3', profile: { login: 'administrator1@clouditude.net' } } },
+    identity: { claims: { sub: '00uq8tMo3zV0OfJON0g3', ver: 1 }, token: { lifetime: { expiration: 3600 } } },
+    access: { claims: { ver: 1, uid: '00uq8tMo3zV0OfJON0g3' }, token: { lifetime: { expiration: 3600 } }, scopes: {} },
+  },
+});
 
 const ROUTES: Route[] = [
   { method: 'GET', path: '/health/live', access: 'public', params: [], base: () => ({}) },
@@ -792,7 +866,33 @@ const ROUTES: Route[] = [
       { name: 'scope', where: ['json', 'multipart'], valid: () => ['junk/suite'], costly: true },
       accuracy,
       ...(path === '/authenticate'
-        ? [{ name: 'release_key', where: ['json', 'multipart'], valid: () => ['vault', 'a.b:c-d_e'] } satisfies Param]
+        ? [
+            { name: 'release_key', where: ['json', 'multipart'], valid: () => ['vault', 'a.b:c-d_e'] } satisfies Param,
+            // the signed-result fields, each junked in an otherwise valid signed request
+            ...(['signed_result', 'nonce', 'subject'] as const).map((name): Param => ({
+              name,
+              where: ['json', 'multipart'],
+              costly: true,
+              valid: () =>
+                name === 'signed_result'
+                  ? ['true', 'false']
+                  : name === 'nonce'
+                    ? ['challenge-1', ' ~']
+                    : ['90847c2a-e29d-4d2f-9f54-c5b4d3f26471'],
+              base: () => ({
+                cred: s.clientToken,
+                images: { image: [images.faces[1]] },
+                fields: {
+                  token: s.auth.token,
+                  password: 'correct horse battery',
+                  scope: 'junk/suite',
+                  signed_result: 'true',
+                  nonce: 'n',
+                  subject: 'u-1',
+                },
+              }),
+            })),
+          ]
         : []),
       authToken(FACE_ENC),
     ],
@@ -890,6 +990,115 @@ const ROUTES: Route[] = [
     base: () => ({ cred: ADMIN, path: { issuer: s.importedIssuer } }),
   },
   { method: 'GET', path: '/license', access: 'admin', params: [], base: () => ({ cred: ADMIN }) },
+  {
+    method: 'POST',
+    path: '/integrations/entra/token-issuance-start',
+    access: 'public',
+    enc: ['json'],
+    bare: true,
+    params: [
+      ...[
+        'type',
+        'source',
+        'data',
+        'data.@odata.type',
+        'data.tenantId',
+        'data.authenticationContext',
+        'data.authenticationContext.correlationId',
+        'data.authenticationContext.user',
+        'data.authenticationContext.user.id',
+      ].map((name): Param => ({ name, where: ['json'], valid: () => (name.endsWith('Id') || name.endsWith('.id') ? [ENTRA_TENANT] : []) })),
+    ],
+    base: () => ({ headers: { Authorization: `Bearer ${s.entraBearer}` }, rawJson: (junk) => documentBody(entraEvent(), junk) }),
+  },
+  {
+    method: 'POST',
+    path: '/integrations/okta/token-hook',
+    access: 'public',
+    enc: ['json'],
+    bare: true,
+    params: ['eventType', 'data', 'data.context', 'data.context.user', 'data.context.user.id', 'data.identity', 'data.access'].map(
+      (name): Param => ({ name, where: ['json'], valid: () => (name.endsWith('.id') ? ['00uq8tMo3zV0OfJON0g3'] : []) }),
+    ),
+    base: () => ({ headers: { Authorization: OKTA_SECRET }, rawJson: (junk) => documentBody(oktaEvent(), junk) }),
+  },
+  {
+    method: 'POST',
+    path: '/admin/oidc/clients',
+    access: 'admin',
+    enc: ['json'],
+    params: [
+      ...['name', 'profile', 'redirect_uris', 'token_endpoint_auth_method', 'pin', 'subject_source'].map((name): Param => ({
+        name,
+        where: ['json'],
+        valid: () => (name === 'name' ? ['junk relying party 2'] : []),
+      })),
+      { name: 'accuracy', where: ['json'], kind: 'number', valid: () => ['1', '8'] },
+      { name: 'hint_max_age_seconds', where: ['json'], kind: 'number', valid: () => ['30', '3600'] },
+      { name: 'allow_upload', where: ['json'] },
+      { name: 'require_pkce', where: ['json'] },
+    ],
+    base: () => ({
+      cred: ADMIN,
+      rawJson: (junk) =>
+        documentBody(
+          {
+            name: 'junk relying party 2',
+            profile: 'standard',
+            redirect_uris: ['https://rp.example/cb2'],
+            token_endpoint_auth_method: 'client_secret_basic',
+            accuracy: 4,
+            pin: 'required',
+            allow_upload: false,
+            require_pkce: true,
+            hint_max_age_seconds: 600,
+            subject_source: 'login_hint_jwt',
+          },
+          junk,
+        ),
+    }),
+  },
+  { method: 'GET', path: '/admin/oidc/clients', access: 'admin', params: [], base: () => ({ cred: ADMIN }) },
+  {
+    method: 'POST',
+    path: '/admin/oidc/clients/:client_id/disable',
+    access: 'admin',
+    enc: FORM_ENC,
+    params: [{ name: 'client_id', where: ['path'], valid: () => [s.rpDisabled] }, authToken(FORM_ENC)],
+    base: () => ({ cred: ADMIN, path: { client_id: s.rpDisabled } }),
+  },
+  {
+    method: 'POST',
+    path: '/admin/oidc/clients/:client_id/enrolments/remove',
+    access: 'admin',
+    enc: ['json'],
+    params: [
+      { name: 'client_id', where: ['path'], valid: () => [s.rpId] },
+      { name: 'subject', where: ['json'], valid: () => ['nobody', 'user@example.com'] },
+      { name: 'entra_tenant_id', where: ['json'] },
+      { name: 'entra_object_id', where: ['json'] },
+    ],
+    base: () => ({ cred: ADMIN, path: { client_id: s.rpId }, fields: { subject: 'nobody' } }),
+  },
+  {
+    method: 'POST',
+    path: '/admin/oidc/clients/:client_id/enrolments/invite',
+    access: 'admin',
+    enc: ['json'],
+    params: [
+      { name: 'client_id', where: ['path'], valid: () => [s.rpId] },
+      { name: 'subject', where: ['json'], valid: () => ['junk-user', 'user@example.com'] },
+      { name: 'ttl_seconds', where: ['json'], kind: 'number', valid: () => ['300', '604800'] },
+    ],
+    base: () => ({ cred: ADMIN, path: { client_id: s.rpId }, fields: { subject: 'junk-user' } }),
+  },
+  {
+    method: 'GET',
+    path: '/integrations/enrolment-status',
+    access: 'client',
+    params: [{ name: 'subject', where: ['query'], valid: () => ['36216766', 'user@example.com'] }],
+    base: () => ({ cred: s.rpClientToken, query: { subject: '36216766' } }),
+  },
 ];
 
 /** Headers every route reads (X-Auth-Token, X-Request-Id, Content-Type; Authorization on /token) are fuzzed on every route. */
@@ -1032,7 +1241,8 @@ function describeRequest(b: Built): string {
 async function afterCall(route: Route, target: Target | undefined, res: RawResponse): Promise<void> {
   if (res.status !== 200) return;
   const json = parseJson(res.body) as Record<string, unknown> | undefined;
-  if (route.path === '/generateToken') tally.generateToken++;
+  // every relying party has its own API client
+  if (route.path === '/generateToken' || (route.path === '/admin/oidc/clients' && route.method === 'POST')) tally.generateToken++;
   if (route.path === '/generate') tally.enrolments++;
   if (route.path === '/admin/status-list/import' && typeof json?.issuer === 'string') tally.issuers.add(json.issuer);
   if (route.path === '/me/rotate' && typeof json?.client_token === 'string') {
@@ -1091,7 +1301,7 @@ async function exercise(route: Route, target: Target | undefined, baseOverride?:
       }
     }
   }
-  if (res.status < 300 && /^application\/json/.test(res.headers['content-type'] ?? '') && json?.ok !== true)
+  if (res.status < 300 && /^application\/json/.test(res.headers['content-type'] ?? '') && json?.ok !== true && !route.bare)
     problems.push(`2xx without ok: true`);
   if (problems.length) {
     const interesting = logs.filter((l) => /^(error|warn)|unhandled|Error/.test(l));
@@ -1175,6 +1385,8 @@ const examplesFor = (p: Param, where: Where): Junk[] => [
 
 let t: TestApp;
 let licenseFile: string;
+let entraJwksFile: string;
+let oktaSecretFile: string;
 let baseline: { clients: number; digests: number; sources: number; prototype: string[] };
 const ds = () => t.app.get<DataSource>(DATA_SOURCE);
 const count = async (sql: string) => Number(((await ds().query(sql)) as { n: string }[])[0].n);
@@ -1201,6 +1413,14 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
         vendor.privateKey,
       ),
     );
+    // the identity-provider integrations: signed results need the OpenID Connect provider; the hooks their callers' keys
+    entraKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const entraJwk = { ...entraKey.export({ format: 'jwk' }), kid: 'junk-tenant', alg: 'RS256', use: 'sig' } as Record<string, unknown>;
+    for (const k of ['d', 'p', 'q', 'dp', 'dq', 'qi']) delete entraJwk[k];
+    entraJwksFile = join(tmpdir(), `facenition-junk-entra-${process.pid}.json`);
+    writeFileSync(entraJwksFile, JSON.stringify({ keys: [entraJwk] }));
+    oktaSecretFile = join(tmpdir(), `facenition-junk-okta-${process.pid}`);
+    writeFileSync(oktaSecretFile, OKTA_SECRET, { mode: 0o600 });
     t = await startTestApp(
       {
         // the configured maximum: the per-address limiter must not turn junk into 429s
@@ -1208,9 +1428,19 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
         FACENITION_LOCKOUT_THRESHOLD: '1000',
         FACENITION_LIVENESS_GATE: 'off',
         FACENITION_LICENSE_FILE: licenseFile,
+        FACENITION_OIDC_ISSUER: 'http://127.0.0.1:8080/oidc',
+        FACENITION_ENTRA_EXTENSION_TENANT_ID: ENTRA_TENANT,
+        FACENITION_ENTRA_EXTENSION_APP_ID: ENTRA_APP,
+        FACENITION_ENTRA_EXTENSION_JWKS_FILE: entraJwksFile,
+        // the suite's own client (created with the app) counts the verifications: set once it exists
+        FACENITION_ENTRA_EXTENSION_API_CLIENT: '00000000-0000-4000-8000-000000000000',
+        FACENITION_OKTA_HOOK_SECRET_FILE: oktaSecretFile,
+        FACENITION_OKTA_HOOK_API_CLIENT: '00000000-0000-4000-8000-000000000000',
       },
       { licenseKeys: [vendor.publicKey] },
     );
+    t.config.entraExtension!.apiClientId = t.clientId;
+    t.config.oktaHook!.apiClientId = t.clientId;
     server = t.app.getHttpServer() as Server;
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     port = (server.address() as AddressInfo).port;
@@ -1263,6 +1493,30 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
       .post('/token')
       .send({ client_id: tokenClient.client.client_id, client_secret: tokenClient.client_secret })
       .expect(200);
+    const rp = await admin('/admin/oidc/clients').send({ name: 'junk relying party', redirect_uris: ['https://rp.example/cb'] });
+    if (rp.status !== 200) throw new Error(`relying party creation failed: ${rp.status} ${JSON.stringify(rp.body)}`);
+    const rpDisabled = await admin('/admin/oidc/clients').send({
+      name: 'junk relying party to disable',
+      redirect_uris: ['https://rp.example/cb'],
+    });
+    const rpClient = await admin('/generateToken').send({
+      name: 'junk relying party hook',
+      environment: 'production',
+      plan: 'enterprise',
+      tenant: `oidc:${(rp.body as { relying_party: { client_id: string } }).relying_party.client_id}`,
+    });
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const entraBearer = await new SignJWT({
+      aud: ENTRA_APP,
+      iss: `https://login.microsoftonline.com/${ENTRA_TENANT}/v2.0`,
+      azp: ENTRA_AUTH_EVENTS_APP_ID,
+      iat: nowSeconds,
+      nbf: nowSeconds,
+      exp: nowSeconds + 86_400,
+      tid: ENTRA_TENANT,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'junk-tenant', typ: 'JWT' })
+      .sign(entraKey);
     s = {
       clientToken: t.token,
       accessToken: (access.body as { client_token: string }).client_token,
@@ -1276,6 +1530,10 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
       importedIssuer: '',
       peppers: t.app.get<PepperRing>(PEPPER),
       deploymentId: '',
+      entraBearer,
+      rpClientToken: (rpClient.body as { client_token: string }).client_token,
+      rpId: (rp.body as { relying_party: { client_id: string } }).relying_party.client_id,
+      rpDisabled: (rpDisabled.body as { relying_party: { client_id: string } }).relying_party.client_id,
     };
     const a = await enrol();
     s.auth = { token: a.token, tokenId: a.token_id };
@@ -1308,6 +1566,8 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
   afterAll(async () => {
     await t?.close();
     rmSync(licenseFile, { force: true });
+    rmSync(entraJwksFile, { force: true });
+    rmSync(oktaSecretFile, { force: true });
   });
 
   it('the table lists every route the app serves (router and OpenAPI document)', () => {

@@ -22,10 +22,10 @@ export interface ServerProcess {
   output: string[];
 }
 
-/** Starts the built server (`npm run build`, or another build's main.js) as a separate OS process and waits until it is ready. */
-export async function startServerProcess(env: Record<string, string>, main = BUILT_MAIN): Promise<ServerProcess> {
+/** Starts the built server (`npm run build`, or another build's main.js) as a separate OS process and waits until it is ready (on `port`, default a free one). */
+export async function startServerProcess(env: Record<string, string>, main = BUILT_MAIN, port?: number): Promise<ServerProcess> {
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
-  const port = await freePort();
+  port ??= await freePort();
   const output: string[] = [];
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, FACENITION_HOST: '127.0.0.1', FACENITION_PORT: String(port), FACENITION_LOG_LEVEL: 'warn', ...env },

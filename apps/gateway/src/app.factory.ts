@@ -1,6 +1,7 @@
 import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
+import { readFileSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '@facenition/clients';
 import { FacePool } from '@facenition/face';
@@ -9,6 +10,8 @@ import { AppModule } from './app.module';
 import { resolveAdminToken, type AdminTokenSource } from './common/admin-token';
 import type { AppConfig } from './config';
 import { FACE_POOL } from './face/face.tokens';
+import { OidcInteractions } from './oidc/interactions';
+import { OidcProvider } from './oidc/oidc.provider';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -28,12 +31,18 @@ export async function createApp(
   const adminToken = opts.adminToken ?? source!.token;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken, license, opts.clock), {
     bodyParser: false,
+    ...(config.tls ? { httpsOptions: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
     abortOnError: false,
     logger: opts.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');
   // helmet's defaults (CSP, frame, referrer, HSTS, cross-origin policies, nosniff); Cache-Control: no-store is set per request
   app.use(helmet());
+  // the OpenID Connect provider and its face page are mounted at the issuer's path, ahead of the API's own middleware
+  if (config.oidcIssuer) {
+    const oidc = app.get(OidcProvider);
+    app.use(oidc.mountPath, app.get(OidcInteractions).router());
+  }
   app.set('trust proxy', false);
   if (config.basePath) app.setGlobalPrefix(config.basePath);
   app.enableShutdownHooks();

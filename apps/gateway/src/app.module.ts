@@ -18,10 +18,19 @@ import { RequestLogMiddleware } from './common/request-log.middleware';
 import { APP_CONFIG, type AppConfig } from './config';
 import { ApiEdge } from './contract/edge';
 import { DatabaseModule } from './database/database.module';
+import { OidcInteractions } from './oidc/interactions';
+import { OidcAdminController } from './oidc/oidc.controller';
+import { OidcProvider } from './oidc/oidc.provider';
+import { RelyingParties } from './oidc/relying-parties';
+import { OidcSigningKeys } from './oidc/signing-keys';
 import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
 import { HealthController } from './health/health.controller';
+import { EnrolmentStatusController } from './integrations/enrolment-status.controller';
+import { FaceVerifications } from './integrations/face-verifications';
+import { SignedResults } from './integrations/signed-result';
+import { TokenHooksController } from './integrations/token-hooks.controller';
 import { LicenseController } from './license/license.controller';
 import { LicenseRepository } from './license/license.repository';
 import { LICENSE, LicenseService } from './license/license.service';
@@ -57,6 +66,9 @@ export class AppModule implements NestModule {
         AuditController,
         IdentityTokenController,
         StatusListController,
+        OidcAdminController,
+        TokenHooksController,
+        EnrolmentStatusController,
         LicenseController,
       ],
       providers: [
@@ -99,6 +111,12 @@ export class AppModule implements NestModule {
         RetentionService,
         PublicRoutes,
         ApiEdge,
+        OidcSigningKeys,
+        OidcProvider,
+        RelyingParties,
+        OidcInteractions,
+        SignedResults,
+        FaceVerifications,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },

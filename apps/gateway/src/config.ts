@@ -21,6 +21,8 @@ const num = (def: number, min: number, max: number) => z.coerce.number().min(min
 const METRICS_TOKEN_CHARS = /^[\x21-\x7e]+$/;
 const METRICS_TOKEN_CHARS_MESSAGE = 'must be printable ASCII without spaces';
 
+const httpsOrLocal = (u: string): boolean => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(u);
+
 const schema = z.object({
   FACENITION_HOST: z.string().min(1).default('0.0.0.0'),
   FACENITION_PORT: int(8080, 0, 65535),
@@ -61,6 +63,31 @@ const schema = z.object({
   FACENITION_LIVENESS_GATE_THRESHOLD: num(0.1, 0, 1),
   FACENITION_ENROL_MIN_COMPONENT: int(30, 0, 100),
   FACENITION_LICENSE_FILE: z.string().min(1).optional(),
+  FACENITION_OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://idp.example.org/oidc' })
+    .refine((u) => !u.endsWith('/') && !u.includes('?') && !u.includes('#'), 'must not end with / nor carry a query or fragment')
+    .refine(
+      (u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(u),
+      'must be https:// (http only for localhost)',
+    )
+    .optional(),
+  FACENITION_OIDC_TRUST_PROXY: z.enum(['on', 'off']).default('off'),
+  FACENITION_SIGNED_RESULT_TTL_SECONDS: int(120, 10, 120),
+  FACENITION_ENTRA_EXTENSION_TENANT_ID: z.guid({ error: "must be the Entra tenant's id (a GUID)" }).optional(),
+  FACENITION_ENTRA_EXTENSION_APP_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be the app id (or App ID URI) the bearer tokens are issued for')
+    .optional(),
+  FACENITION_ENTRA_EXTENSION_JWKS_FILE: z.string().min(1).optional(),
+  FACENITION_ENTRA_EXTENSION_JWKS_URI: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine(httpsOrLocal, 'must be https:// (http only for localhost)')
+    .optional(),
+  FACENITION_ENTRA_EXTENSION_API_CLIENT: z.uuid({ error: 'must be an API client id (a UUID)' }).optional(),
+  FACENITION_OKTA_HOOK_SECRET_FILE: z.string().min(1).optional(),
+  FACENITION_OKTA_HOOK_API_CLIENT: z.uuid({ error: 'must be an API client id (a UUID)' }).optional(),
+  FACENITION_TLS_CERT_FILE: z.string().min(1).optional(),
+  FACENITION_TLS_KEY_FILE: z.string().min(1).optional(),
   FACENITION_LICENSE_GRACE_DAYS: int(30, 0, 365),
   FACENITION_METRICS_PORT: int(9464, 0, 65535),
   FACENITION_METRICS_HOST: z.string().min(1).optional(),
@@ -124,6 +151,18 @@ export interface AppConfig {
   /** Signed licence file; unset = developer edition (1,000 calls per month). */
   licenseFile?: string;
   licenseGraceDays: number;
+  /** Public issuer URL of the OpenID Connect provider (its path is where it is mounted, e.g. /oidc); unset = provider off. */
+  oidcIssuer?: string;
+  /** Trust X-Forwarded-Proto/-For from a TLS-terminating proxy in front of the provider. */
+  oidcTrustProxy: boolean;
+  /** HTTPS on the API port: PEM certificate chain and key files (both or neither). */
+  tls?: { certFile: string; keyFile: string };
+  /** Lifetime of a signed result of /authenticate (at most 120 s). */
+  signedResultTtlSeconds: number;
+  /** Entra ID custom claims provider (POST /integrations/entra/token-issuance-start); unset = off. */
+  entraExtension?: EntraExtensionConfig;
+  /** Okta token inline hook (POST /integrations/okta/token-hook); unset = off. */
+  oktaHook?: OktaHookConfig;
   /** Prometheus /metrics on its own port (0 = off). */
   metricsPort: number;
   /** Interface of the metrics server; unset = the API's host (FACENITION_HOST). */
@@ -132,7 +171,93 @@ export interface AppConfig {
   metricsToken?: string;
 }
 
+export interface EntraExtensionConfig {
+  tenantId: string;
+  /** The audience of the bearer tokens Entra sends: the extension's app id (or its App ID URI). */
+  appId: string;
+  /** API client whose tenant's face verifications count. */
+  apiClientId: string;
+  /** The tenant's signing keys, from FACENITION_ENTRA_EXTENSION_JWKS_FILE (air-gapped sites) ... */
+  jwks?: { keys: Record<string, unknown>[] };
+  /** ... or fetched (and cached) from FACENITION_ENTRA_EXTENSION_JWKS_URI. */
+  jwksUri?: string;
+}
+
+export interface OktaHookConfig {
+  /** The value Okta sends in the Authorization header (read from FACENITION_OKTA_HOOK_SECRET_FILE). */
+  secret: string;
+  /** API client whose tenant's face verifications count. */
+  apiClientId: string;
+}
+
 export class ConfigError extends Error {}
+
+/** Reads a configured file once; the message names the variable and the file, never the content. */
+function readSetting(name: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+    throw new ConfigError(`invalid configuration: ${name}: ${file} ${why}`);
+  }
+}
+
+type Parsed = z.output<typeof schema>;
+
+/** The Entra ID extension: all of tenant, app id, API client and exactly one key source, or none of them. */
+function entraExtension(e: Parsed): EntraExtensionConfig | undefined {
+  const names = [
+    'FACENITION_ENTRA_EXTENSION_TENANT_ID',
+    'FACENITION_ENTRA_EXTENSION_APP_ID',
+    'FACENITION_ENTRA_EXTENSION_API_CLIENT',
+    'FACENITION_ENTRA_EXTENSION_JWKS_FILE',
+    'FACENITION_ENTRA_EXTENSION_JWKS_URI',
+  ] as const;
+  if (names.every((n) => e[n] === undefined)) return undefined;
+  const missing = names.slice(0, 3).filter((n) => e[n] === undefined);
+  if (missing.length)
+    throw new ConfigError(`invalid configuration: ${missing.join(', ')}: required with the other FACENITION_ENTRA_EXTENSION_* settings`);
+  const file = e.FACENITION_ENTRA_EXTENSION_JWKS_FILE;
+  const uri = e.FACENITION_ENTRA_EXTENSION_JWKS_URI;
+  if (!file === !uri)
+    throw new ConfigError(
+      'invalid configuration: FACENITION_ENTRA_EXTENSION_JWKS_FILE / FACENITION_ENTRA_EXTENSION_JWKS_URI: set exactly one',
+    );
+  const base = {
+    tenantId: e.FACENITION_ENTRA_EXTENSION_TENANT_ID!.toLowerCase(),
+    appId: e.FACENITION_ENTRA_EXTENSION_APP_ID!,
+    apiClientId: e.FACENITION_ENTRA_EXTENSION_API_CLIENT!.toLowerCase(),
+  };
+  if (uri) return { ...base, jwksUri: uri };
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(readSetting('FACENITION_ENTRA_EXTENSION_JWKS_FILE', file!));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`invalid configuration: FACENITION_ENTRA_EXTENSION_JWKS_FILE: ${file} is not JSON`);
+  }
+  const keys = (jwks as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || !keys.length || !keys.every((k) => k && typeof k === 'object' && !Array.isArray(k)))
+    throw new ConfigError(`invalid configuration: FACENITION_ENTRA_EXTENSION_JWKS_FILE: ${file} is not a JWK set ({"keys": [...]})`);
+  return { ...base, jwks: { keys: keys as Record<string, unknown>[] } };
+}
+
+/** The Okta token inline hook: the header secret's file and the API client, both or neither. */
+function oktaHook(e: Parsed): OktaHookConfig | undefined {
+  const file = e.FACENITION_OKTA_HOOK_SECRET_FILE;
+  const client = e.FACENITION_OKTA_HOOK_API_CLIENT;
+  if (!file && !client) return undefined;
+  if (!file || !client)
+    throw new ConfigError('invalid configuration: FACENITION_OKTA_HOOK_SECRET_FILE / FACENITION_OKTA_HOOK_API_CLIENT: set both or neither');
+  const secret = readSetting('FACENITION_OKTA_HOOK_SECRET_FILE', file).trim();
+  // never echo the file's content: it is a secret
+  if (secret.length < 24 || secret.length > 1000 || !/^[\x20-\x7e]+$/.test(secret))
+    throw new ConfigError(
+      `invalid configuration: FACENITION_OKTA_HOOK_SECRET_FILE: the secret in ${file} must be 24..1000 printable ASCII characters`,
+    );
+  return { secret, apiClientId: client.toLowerCase() };
+}
 
 /** FACENITION_METRICS_TOKEN, or the file named by FACENITION_METRICS_TOKEN_FILE read once (trimmed). */
 function metricsToken(token: string | undefined, file: string | undefined): string | undefined {
@@ -163,6 +288,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(picked);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (unknown.length) problems.push(...unknown.map((k) => `${k}: unknown setting`));
+  if (parsed.success && !parsed.data.FACENITION_TLS_CERT_FILE !== !parsed.data.FACENITION_TLS_KEY_FILE) {
+    problems.push('FACENITION_TLS_CERT_FILE / FACENITION_TLS_KEY_FILE: set both or neither');
+  }
   const db = databaseUrl.safeParse(env.DATABASE_URL === '' ? undefined : env.DATABASE_URL);
   if (!db.success) problems.push(`DATABASE_URL: ${db.error.issues[0].message}`);
   if (!parsed.success || problems.length) {
@@ -213,6 +341,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     enrolMinComponent: e.FACENITION_ENROL_MIN_COMPONENT,
     licenseFile: e.FACENITION_LICENSE_FILE,
     licenseGraceDays: e.FACENITION_LICENSE_GRACE_DAYS,
+    oidcIssuer: e.FACENITION_OIDC_ISSUER,
+    oidcTrustProxy: e.FACENITION_OIDC_TRUST_PROXY === 'on',
+    tls: e.FACENITION_TLS_CERT_FILE ? { certFile: e.FACENITION_TLS_CERT_FILE, keyFile: e.FACENITION_TLS_KEY_FILE! } : undefined,
+    signedResultTtlSeconds: e.FACENITION_SIGNED_RESULT_TTL_SECONDS,
+    entraExtension: entraExtension(e),
+    oktaHook: oktaHook(e),
     metricsPort: e.FACENITION_METRICS_PORT,
     metricsHost: e.FACENITION_METRICS_HOST ?? e.FACENITION_HOST,
     metricsToken: scrapeToken,

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   log.log(`models verified in ${config.modelsDir} (${MODEL_NAMES.length} files, SHA-256 pinned)`);
   const { app, pool } = await createApp(config);
   await app.listen(config.port, config.host);
-  log.log(`Facenition listening on http://${config.host}:${config.port}${config.basePath}`);
+  log.log(`Facenition listening on ${config.tls ? 'https' : 'http'}://${config.host}:${config.port}${config.basePath}`);
   if (config.metricsPort) {
     // logs where it listens and whether a scrape must authenticate (never the token)
     const m = await startMetricsServer(app.get(MetricsService), config, log);

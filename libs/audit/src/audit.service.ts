@@ -40,6 +40,7 @@ export interface AuditView {
   latency_ms: number;
   source_ip: string | null;
   client_request_id: string | null;
+  subject_ref: string | null;
   hash: string;
 }
 
@@ -59,6 +60,7 @@ export const AUDIT_COLUMNS: (keyof AuditView)[] = [
   'latency_ms',
   'source_ip',
   'client_request_id',
+  'subject_ref',
   'hash',
 ];
 
@@ -79,6 +81,7 @@ export function auditView(r: AuditRecordEntity): AuditView {
     latency_ms: r.latencyMs,
     source_ip: r.sourceIp,
     client_request_id: r.clientRequestId,
+    subject_ref: r.subjectRef,
     hash: r.hash.toString('hex'),
   };
 }

@@ -17,6 +17,8 @@ export interface AuditFields {
   sourceIp: string | null;
   /** The caller's own X-Request-Id; absent from records written before it existed. */
   clientRequestId?: string | null;
+  /** Pseudonym of the end user an OIDC interaction concerned (never a name); absent elsewhere. */
+  subjectRef?: string | null;
 }
 
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -42,7 +44,10 @@ export function canonical(seq: string, f: AuditFields): string {
     f.latencyMs,
     f.sourceIp,
   ];
-  if (f.clientRequestId !== undefined && f.clientRequestId !== null) values.push(f.clientRequestId);
+  // optional fields are appended only when present, so records written before they existed verify unchanged
+  const subjectRef = f.subjectRef ?? null;
+  if (subjectRef !== null) values.push(f.clientRequestId ?? null, subjectRef);
+  else if (f.clientRequestId !== undefined && f.clientRequestId !== null) values.push(f.clientRequestId);
   return JSON.stringify(values);
 }
 

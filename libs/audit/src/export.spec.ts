@@ -18,6 +18,7 @@ const view = (over: Partial<AuditView> = {}): AuditView => ({
   latency_ms: 12.5,
   source_ip: '10.0.0.7',
   client_request_id: null,
+  subject_ref: null,
   hash: 'ff'.repeat(32),
   ...over,
 });
@@ -33,13 +34,13 @@ const cells = (line: string): Record<string, string> => {
 describe('audit export', () => {
   it('writes a header of every column, in order', () => {
     expect(CSV_HEADER).toBe(
-      'seq,ts,request_id,client_id,endpoint,status,error_code,decision,score,threshold,accuracy,token_ref,latency_ms,source_ip,client_request_id,hash\n',
+      'seq,ts,request_id,client_id,endpoint,status,error_code,decision,score,threshold,accuracy,token_ref,latency_ms,source_ip,client_request_id,subject_ref,hash\n',
     );
   });
 
   it('writes a record as one CSV line: numbers as numbers, null as an empty cell', () => {
     expect(toCsvLine(view())).toBe(
-      `7,2026-11-27T12:00:00.123Z,req-1,0b9f3c2e-8a8e-4a55-9a49-1d6c1c3f0e11,/authenticate,200,,authenticated,0.8123,0.55,4,ab12cd34,12.5,10.0.0.7,,${'ff'.repeat(32)}\n`,
+      `7,2026-11-27T12:00:00.123Z,req-1,0b9f3c2e-8a8e-4a55-9a49-1d6c1c3f0e11,/authenticate,200,,authenticated,0.8123,0.55,4,ab12cd34,12.5,10.0.0.7,,,${'ff'.repeat(32)}\n`,
     );
   });
 

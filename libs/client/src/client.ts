@@ -9,14 +9,18 @@ import type {
   AuthenticateScoreRequest,
   ConsistencyCheckRequest,
   CreateClientRequest,
+  CreateRelyingPartyRequest,
   DetectRequest,
+  EnrolmentStatusQuery,
   GenerateRequest,
+  InviteEnrolmentRequest,
   LivenessRequest,
   MatchBulkRequest,
   MatchRequest,
   OwnAuditQuery,
   PurgeAuditRequest,
   QualityRequest,
+  RemoveEnrolmentRequest,
   RevokeRequest,
   RotateClientRequest,
   RotateOwnTokenRequest,
@@ -216,6 +220,11 @@ export class FacenitionClient {
     return this.request({ method: 'GET', path: '/audit', access: 'client', query }, opts);
   }
 
+  /** Whether a subject is enrolled on the hosted face page of this client's relying party (clients of tenant oidc:<client_id>). */
+  enrolmentStatus(query: EnrolmentStatusQuery, opts?: CallOptions): Promise<Answer<'enrolmentStatus'>> {
+    return this.request({ method: 'GET', path: '/integrations/enrolment-status', access: 'client', query }, opts);
+  }
+
   // ---------- admin ----------
 
   /** Creates an API client; the answer holds its client token and secret (shown once). */
@@ -277,6 +286,39 @@ export class FacenitionClient {
   resetStatusListSource(issuer: string, opts?: CallOptions): Promise<Answer<'resetStatusListSource'>> {
     return this.request(
       { method: 'POST', path: `/admin/status-list/sources/${encodeURIComponent(issuer)}/reset`, access: 'admin', json: {} },
+      opts,
+    );
+  }
+
+  /** Registers a relying party of the OpenID Connect provider; the answer holds its client secret (shown once). */
+  createRelyingParty(req: CreateRelyingPartyRequest, opts?: CallOptions): Promise<Answer<'createRelyingParty'>> {
+    return this.request({ method: 'POST', path: '/admin/oidc/clients', access: 'admin', json: req }, opts);
+  }
+
+  listRelyingParties(opts?: CallOptions): Promise<Answer<'listRelyingParties'>> {
+    return this.request({ method: 'GET', path: '/admin/oidc/clients', access: 'admin' }, opts);
+  }
+
+  /** Disables a relying party: its authorizations and its API client stop at once. */
+  disableRelyingParty(clientId: string, opts?: CallOptions): Promise<Answer<'disableRelyingParty'>> {
+    return this.request(
+      { method: 'POST', path: `/admin/oidc/clients/${encodeURIComponent(clientId)}/disable`, access: 'admin', json: {} },
+      opts,
+    );
+  }
+
+  /** Removes a user's face enrolment at a relying party (its identity token is revoked; the next sign-in enrols again). */
+  removeEnrolment(clientId: string, req: RemoveEnrolmentRequest = {}, opts?: CallOptions): Promise<Answer<'removeEnrolment'>> {
+    return this.request(
+      { method: 'POST', path: `/admin/oidc/clients/${encodeURIComponent(clientId)}/enrolments/remove`, access: 'admin', json: req },
+      opts,
+    );
+  }
+
+  /** A one-time enrolment link for a user of a standard relying party (send it to the user through a channel you trust). */
+  inviteEnrolment(clientId: string, req: InviteEnrolmentRequest, opts?: CallOptions): Promise<Answer<'inviteEnrolment'>> {
+    return this.request(
+      { method: 'POST', path: `/admin/oidc/clients/${encodeURIComponent(clientId)}/enrolments/invite`, access: 'admin', json: { ...req } },
       opts,
     );
   }

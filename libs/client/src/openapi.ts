@@ -155,7 +155,7 @@ export interface paths {
     put?: never;
     /**
      * Verify a fresh photo + password + scope against an identity token
-     * @description Answers authenticated true/false; when false, a reason. 5 consecutive failures lock the token for a doubling period; a photo refused by the liveness gate counts as a failure (reason not_live, audited as presentation_attack_suspected). release_key (optional label) returns on success released_key, a stable token- and label-bound 32-byte secret (base64url). A token is usable only by clients of the tenant that issued it (others get 404); an altered copy is refused with 400 invalid_token.
+     * @description Answers authenticated true/false; when false, a reason. 5 consecutive failures lock the token for a doubling period; a photo refused by the liveness gate counts as a failure (reason not_live, audited as presentation_attack_suspected). release_key (optional label) returns on success released_key, a stable token- and label-bound 32-byte secret (base64url). A token is usable only by clients of the tenant that issued it (others get 404); an altered copy is refused with 400 invalid_token. signed_result=true (with a nonce, e.g. an identity provider's challenge) adds signed_result: a compact JWS (RS256, typ facenition-result+jwt) signed with the OpenID Connect provider's current key (published at <issuer>/jwks) holding iss, aud (the calling client's id), sub (the token reference, as token_ref in the audit log), outcome, reason, acr, amr, nonce, iat, exp (at most 120 s later) and jti; 400 oidc_disabled when the provider is off. subject (the identity provider's user id, with signed_result) records a successful verification for 300 s, as an HMAC of the subject, for the token hooks under /integrations.
      */
     post: operations['authenticate'];
     delete?: never;
@@ -508,6 +508,144 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/oidc/clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Relying parties of the OpenID Connect provider (admin) */
+    get: operations['listRelyingParties'];
+    put?: never;
+    /**
+     * Register a relying party of the OpenID Connect provider (admin); its client secret is shown once
+     * @description profile standard: authorization code with PKCE; the subject comes from a login_hint JWT the relying party signs with its client secret (HS256: iss = client_id, aud = the issuer, sub, iat). profile entra_eam: Microsoft Entra ID external authentication method; the subject comes from the tenant-signed id_token_hint (entra.tenant_id, entra.app_id, entra.jwks_uri or entra.jwks for air-gapped sites). The face must reach `accuracy`; `pin` required asks the user for a PIN (the identity token secret).
+     */
+    post: operations['createRelyingParty'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/oidc/clients/{client_id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable a relying party (admin): its authorizations and its API client stop at once */
+    post: operations['disableRelyingParty'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/oidc/clients/{client_id}/enrolments/remove': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove a user's face enrolment at a relying party (admin): its identity token is revoked; the next sign-in enrols again
+     * @description subject: the login_hint sub (standard), or entra_tenant_id + entra_object_id (entra_eam).
+     */
+    post: operations['removeEnrolment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/oidc/clients/{client_id}/enrolments/invite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A one-time enrolment link for a user of a standard relying party (admin): the user opens it to enrol their face
+     * @description subject: the user id the relying party names the user by (the login_hint, or the sub of a login_hint JWT). Send the link to the user through a channel you trust; it works once, until expires_at. Needed for relying parties with subject_source login_hint_name, whose sign-ins never enrol.
+     */
+    post: operations['inviteEnrolment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/integrations/entra/token-issuance-start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Microsoft Entra ID custom claims provider (tokenIssuanceStart): face-verification claims from a recent verification
+     * @description Called by Entra ID, not by API clients. Authorization: Bearer <token the tenant issued to the custom authentication extension>, checked here: RS256 signature against FACENITION_ENTRA_EXTENSION_JWKS_FILE or _URI, iss the tenant (v2.0 or sts.windows.net v1 form), aud FACENITION_ENTRA_EXTENSION_APP_ID, azp/appid 99045fe1-7639-4a75-9d4a-577b6ca3810f, exp and nbf. Answers Entra's provideClaimsForToken action with face_verified "true" (and face_verified_at, face_acr) when the user (data.authenticationContext.user.id) passed /authenticate with signed_result and that subject in the last 300 s, for a client of the tenant of FACENITION_ENTRA_EXTENSION_API_CLIENT; "false" otherwise. 404 integration_disabled when not configured.
+     */
+    post: operations['entraTokenIssuanceStart'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/integrations/okta/token-hook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Okta token inline hook: face-verification claims from a recent verification (fails open: never the enforcement point)
+     * @description Called by Okta, not by API clients. Authorization: the secret of FACENITION_OKTA_HOOK_SECRET_FILE (compared in constant time). Adds face_verified (and face_verified_at, face_acr) to the ID token (com.okta.identity.patch) and the access token (com.okta.access.patch) Okta is minting, from a verification of data.context.user.id in the last 300 s by a client of the tenant of FACENITION_OKTA_HOOK_API_CLIENT. Okta issues the token anyway when this hook fails or times out: the claims are information, the Okta IdP authenticator is the enforcement point. 404 integration_disabled when not configured.
+     */
+    post: operations['oktaTokenHook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/integrations/enrolment-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Is a subject enrolled on the hosted face page of the calling client's relying party? (e.g. a OneLogin Smart Hook)
+     * @description For clients of a relying party's tenant (oidc:<relying party client_id>, created with /generateToken); others get 403. subject: the login_hint sub the relying party names the user with. Answers whether the hosted face page holds an enrolment for it.
+     */
+    get: operations['enrolmentStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/license': {
     parameters: {
       query?: never;
@@ -661,7 +799,90 @@ export interface components {
       latency_ms: number;
       source_ip: string | null;
       client_request_id: string | null;
+      /** @description pseudonym of the end user of an OIDC interaction */
+      subject_ref: string | null;
       hash: string;
+    };
+    RelyingParty: {
+      client_id: string;
+      name: string;
+      /** @enum {string} */
+      profile: 'standard' | 'entra_eam';
+      /** Format: uuid */
+      api_client_id: string;
+      redirect_uris: string[];
+      /** @enum {string} */
+      token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+      jwks_uri?: string;
+      settings: {
+        accuracy: number;
+        /** @enum {string} */
+        pin: 'required' | 'none';
+        allow_upload: boolean;
+        require_pkce: boolean;
+        subject: {
+          [key: string]: unknown;
+        };
+      };
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      disabled_at: string | null;
+    };
+    /** @description Entra ID's tokenIssuanceStart callout (other members are ignored) */
+    EntraTokenIssuanceStartEvent: {
+      /** @enum {string} */
+      type: 'microsoft.graph.authenticationEvent.tokenIssuanceStart';
+      source?: string;
+      data: {
+        /** @enum {string} */
+        '@odata.type': 'microsoft.graph.onTokenIssuanceStartCalloutData';
+        tenantId: string;
+        authenticationEventListenerId?: string;
+        customAuthenticationExtensionId?: string;
+        authenticationContext: {
+          correlationId?: string;
+          user: {
+            id: string;
+          } & {
+            [key: string]: unknown;
+          };
+        } & {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      };
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Okta's token inline hook request (other members are ignored) */
+    OktaTokenHookEvent: {
+      /** @enum {string} */
+      eventType: 'com.okta.oauth2.tokens.transform';
+      eventId?: string;
+      source?: string;
+      data: {
+        context: {
+          user: {
+            id: string;
+          } & {
+            [key: string]: unknown;
+          };
+        } & {
+          [key: string]: unknown;
+        };
+        identity?: {
+          [key: string]: unknown;
+        };
+        access?: {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      };
+    } & {
+      [key: string]: unknown;
     };
   };
   responses: never;
@@ -1897,6 +2118,15 @@ export interface operations {
           accuracy?: number;
           /** @description label of a secret to release on success */
           release_key?: string;
+          /**
+           * @description also answer with signed_result, a short-lived JWS of the outcome (needs FACENITION_OIDC_ISSUER)
+           * @default false
+           */
+          signed_result?: boolean;
+          /** @description copied into the signed result (e.g. the identity provider's challenge); required with signed_result, refused without */
+          nonce?: string;
+          /** @description the identity provider's id of the user (only with signed_result): a successful verification is recorded for 300 s, keyed by an HMAC of it, for the token hooks under /integrations */
+          subject?: string;
           /** @description the client token, if not sent in the X-Auth-Token header */
           auth_token?: string;
         };
@@ -1916,6 +2146,15 @@ export interface operations {
           accuracy?: number;
           /** @description label of a secret to release on success */
           release_key?: string;
+          /**
+           * @description also answer with signed_result, a short-lived JWS of the outcome (needs FACENITION_OIDC_ISSUER)
+           * @default false
+           */
+          signed_result?: boolean;
+          /** @description copied into the signed result (e.g. the identity provider's challenge); required with signed_result, refused without */
+          nonce?: string;
+          /** @description the identity provider's id of the user (only with signed_result): a successful verification is recorded for 300 s, keyed by an HMAC of it, for the token hooks under /integrations */
+          subject?: string;
           /** @description the client token, if not sent in the X-Auth-Token header */
           auth_token?: string;
         };
@@ -1935,6 +2174,8 @@ export interface operations {
             reason?: components['schemas']['FailureReason'];
             /** @description base64url, 32 bytes; only on success with release_key */
             released_key?: string;
+            /** @description compact JWS (RS256) of the outcome, only with signed_result=true; verify it with the provider's JWKS */
+            signed_result?: string;
           };
         };
       };
@@ -1970,7 +2211,8 @@ export interface operations {
               | 'invalid_token'
               | 'unknown_deployment_key'
               | 'unsupported_kdf'
-              | 'accuracy_below_token_level';
+              | 'accuracy_below_token_level'
+              | 'oidc_disabled';
           };
         };
       };
@@ -4571,6 +4813,1086 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
             code?: 'rate_limited';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  listRelyingParties: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Relying parties of the OpenID Connect provider (admin) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            relying_parties: components['schemas']['RelyingParty'][];
+          };
+        };
+      };
+      /** @description this endpoint needs the admin credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  createRelyingParty: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          /**
+           * @default standard
+           * @enum {string}
+           */
+          profile?: 'standard' | 'entra_eam';
+          redirect_uris?: string[];
+          /**
+           * @default client_secret_basic
+           * @enum {string}
+           */
+          token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+          jwks_uri?: string;
+          /** @description level the face must reach (default 4) */
+          accuracy?: number;
+          /**
+           * @default required
+           * @enum {string}
+           */
+          pin?: 'required' | 'none';
+          /** @default false */
+          allow_upload?: boolean;
+          /** @default true */
+          require_pkce?: boolean;
+          /**
+           * @description profile standard: login_hint_jwt (default) = a login_hint JWT signed with the client secret names the user, enrolment on the first visit; login_hint_name = a plain login_hint (for IdPs that cannot sign one: Okta, Keycloak, Cognito) only selects whose enrolment is checked, and users enrol through one-time links (POST /admin/oidc/clients/{client_id}/enrolments/invite)
+           * @enum {string}
+           */
+          subject_source?: 'login_hint_jwt' | 'login_hint_name';
+          /** @description how old a signed subject hint may be (default 600 s) */
+          hint_max_age_seconds?: number;
+          entra?: {
+            /** Format: uuid */
+            tenant_id: string;
+            /** @description the App ID Entra sets as the hint audience */
+            app_id: string;
+            jwks_uri?: string;
+            jwks?: {
+              keys: {
+                [key: string]: unknown;
+              }[];
+            };
+            /** @description default https://login.microsoftonline.com/<tenant_id>/v2.0 */
+            issuer?: string;
+          };
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Register a relying party of the OpenID Connect provider (admin); its client secret is shown once */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            relying_party: components['schemas']['RelyingParty'];
+            client_secret: string | null;
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted';
+          };
+        };
+      };
+      /** @description this endpoint needs the admin credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  disableRelyingParty: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        client_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+        'application/x-www-form-urlencoded': {
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Disable a relying party (admin): its authorizations and its API client stop at once */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            relying_party: components['schemas']['RelyingParty'];
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted';
+          };
+        };
+      };
+      /** @description this endpoint needs the admin credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description codes: relying_party_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'relying_party_not_found';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  removeEnrolment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        client_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the login_hint JWT's sub (profile standard) */
+          subject?: string;
+          /**
+           * Format: uuid
+           * @description the user's tenant id (profile entra_eam)
+           */
+          entra_tenant_id?: string;
+          /**
+           * Format: uuid
+           * @description the user's object id (profile entra_eam)
+           */
+          entra_object_id?: string;
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Remove a user's face enrolment at a relying party (admin): its identity token is revoked; the next sign-in enrols again */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            removed: boolean;
+            token_id: string | null;
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted';
+          };
+        };
+      };
+      /** @description this endpoint needs the admin credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description codes: relying_party_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'relying_party_not_found';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  inviteEnrolment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        client_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          subject: string;
+          /** @description how long the link works (default 86,400 s, at most 7 days) */
+          ttl_seconds?: number;
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A one-time enrolment link for a user of a standard relying party (admin): the user opens it to enrol their face */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted';
+          };
+        };
+      };
+      /** @description this endpoint needs the admin credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description codes: relying_party_not_found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'relying_party_not_found';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  entraTokenIssuanceStart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EntraTokenIssuanceStartEvent'];
+      };
+    };
+    responses: {
+      /** @description Microsoft Entra ID custom claims provider (tokenIssuanceStart): face-verification claims from a recent verification */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              '@odata.type': 'microsoft.graph.onTokenIssuanceStartResponseData';
+              actions: {
+                /** @enum {string} */
+                '@odata.type': 'microsoft.graph.tokenIssuanceStart.provideClaimsForToken';
+                claims: {
+                  /** @enum {string} */
+                  face_verified: 'true' | 'false';
+                  /** @description ISO 8601, only when verified */
+                  face_verified_at?: string;
+                  /** @description urn:facenition:acr:level-N, only when verified */
+                  face_acr?: string;
+                };
+              }[];
+            };
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted'
+              | 'wrong_tenant';
+          };
+        };
+      };
+      /** @description codes: unauthenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description codes: integration_disabled */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'integration_disabled';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  oktaTokenHook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OktaTokenHookEvent'];
+      };
+    };
+    responses: {
+      /** @description Okta token inline hook: face-verification claims from a recent verification (fails open: never the enforcement point) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            commands: {
+              /** @enum {string} */
+              type: 'com.okta.identity.patch' | 'com.okta.access.patch';
+              value: {
+                /** @enum {string} */
+                op: 'add';
+                path: string;
+                value: boolean | number | string;
+              }[];
+            }[];
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted';
+          };
+        };
+      };
+      /** @description codes: unauthenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated';
+          };
+        };
+      };
+      /** @description codes: integration_disabled */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'integration_disabled';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  enrolmentStatus: {
+    parameters: {
+      query: {
+        /** @description the user as the relying party's login_hint names it (its sub) */
+        subject: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Is a subject enrolled on the hosted face page of the calling client's relying party? (e.g. a OneLogin Smart Hook) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            enrolled: boolean;
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted';
+          };
+        };
+      };
+      /** @description missing, wrong, expired, rotated-out or revoked client token (X-Auth-Token or auth_token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated' | 'token_expired' | 'token_rotated' | 'client_revoked' | 'client_expired';
+          };
+        };
+      };
+      /** @description this credential may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'forbidden';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After); the client's plan or the licence's monthly calls are used up */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited' | 'quota_exceeded';
           };
         };
       };

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FacenitionClient } from './client';
-import type { OperationId } from './types';
+import type { IdpCalloutId, OperationId } from './types';
 
 /*
  * The package as published: its types are the contract's (openapi.json), every operation has a
@@ -20,12 +20,19 @@ interface Schema {
 }
 interface Contract {
   info: { version: string };
-  paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; tags?: string[]; requestBody?: { content: Record<string, { schema: Schema }> } }>
+  >;
 }
 const contract = JSON.parse(readFileSync(CONTRACT, 'utf8')) as Contract;
 
-/** operationId -> the client's method (a Record over the generated OperationId: the compiler checks it is complete). */
-const METHOD_OF: Record<OperationId, keyof FacenitionClient> = {
+/**
+ * operationId -> the client's method (a Record over the generated OperationId: the compiler checks it
+ * is complete). The identity providers' callouts (IdpCalloutId, tag `idp callouts`) have none.
+ */
+const CALLOUTS: readonly IdpCalloutId[] = ['entraTokenIssuanceStart', 'oktaTokenHook'];
+const METHOD_OF: Record<Exclude<OperationId, IdpCalloutId>, keyof FacenitionClient> = {
   detect: 'detect',
   quality: 'quality',
   liveness: 'liveness',
@@ -53,6 +60,12 @@ const METHOD_OF: Record<OperationId, keyof FacenitionClient> = {
   exportAudit: 'exportAudit',
   verifyAudit: 'verifyAudit',
   purgeAudit: 'purgeAudit',
+  createRelyingParty: 'createRelyingParty',
+  listRelyingParties: 'listRelyingParties',
+  disableRelyingParty: 'disableRelyingParty',
+  removeEnrolment: 'removeEnrolment',
+  inviteEnrolment: 'inviteEnrolment',
+  enrolmentStatus: 'enrolmentStatus',
   license: 'license',
   live: 'live',
   ready: 'ready',
@@ -82,9 +95,13 @@ describe('@facenition/client as a package', () => {
   });
 
   it('every operation of the contract has a method, and each method calls its operation with the right method, path and body type', async () => {
-    const operations = Object.entries(contract.paths).flatMap(([path, item]) =>
+    const all = Object.entries(contract.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
     );
+    // exactly the callouts are left out, and they are the operations tagged for the identity providers
+    const callouts = all.filter((o) => o.op.tags?.includes('idp callouts'));
+    expect(callouts.map((o) => o.op.operationId).sort()).toEqual([...CALLOUTS].sort());
+    const operations = all.filter((o) => !callouts.includes(o));
     expect(operations.map((o) => o.op.operationId).sort()).toEqual(Object.keys(METHOD_OF).sort());
 
     const seen: { method: string; url: string; body: unknown }[] = [];
@@ -107,7 +124,7 @@ describe('@facenition/client as a package', () => {
           .map(([name]) => [name, photo]),
       );
     for (const { path, method, op } of operations) {
-      const name = METHOD_OF[op.operationId as OperationId];
+      const name = METHOD_OF[op.operationId as Exclude<OperationId, IdpCalloutId>];
       expect([name, typeof client[name]]).toEqual([name, 'function']);
       const call = (client[name] as (...args: unknown[]) => Promise<unknown>).bind(client);
       await call(path.includes('{') ? '0123abcd' : photosOf(op));

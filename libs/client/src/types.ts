@@ -3,6 +3,13 @@ import type { operations } from './openapi';
 /** Every operation of the contract, by operationId. */
 export type OperationId = keyof operations;
 
+/**
+ * The operations identity providers call while they mint their tokens (Entra ID's custom claims
+ * provider, Okta's token inline hook; tag `idp callouts`): not for API clients, so the client has no
+ * method for them.
+ */
+export type IdpCalloutId = 'entraTokenIssuanceStart' | 'oktaTokenHook';
+
 type Content<T> = T extends { content: infer C } ? C : never;
 type RequestContent<K extends OperationId> = operations[K] extends { requestBody: { content: infer C } } ? C : never;
 
@@ -60,3 +67,7 @@ export type StatusListDocument = JsonBody<'importStatusList'>;
 export type AuditQuery = Query<'queryAudit'>;
 export type OwnAuditQuery = Query<'ownAudit'>;
 export type AuditExportQuery = Query<'exportAudit'>;
+export type CreateRelyingPartyRequest = JsonBody<'createRelyingParty'>;
+export type RemoveEnrolmentRequest = JsonBody<'removeEnrolment'>;
+export type InviteEnrolmentRequest = JsonBody<'inviteEnrolment'>;
+export type EnrolmentStatusQuery = Query<'enrolmentStatus'>;

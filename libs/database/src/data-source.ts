@@ -7,6 +7,8 @@ import { LicenseUsage1764460800000 } from './migrations/1764460800000-LicenseUsa
 import { Instances1764547200000 } from './migrations/1764547200000-Instances';
 import { SecurityFixes1764633600000 } from './migrations/1764633600000-SecurityFixes';
 import { StatusListReset1764720000000 } from './migrations/1764720000000-StatusListReset';
+import { Oidc1764806400000 } from './migrations/1764806400000-Oidc';
+import { FaceVerifications1764892800000 } from './migrations/1764892800000-FaceVerifications';
 
 export const MIGRATIONS = [
   Init1764201600000,
@@ -16,6 +18,8 @@ export const MIGRATIONS = [
   Instances1764547200000,
   SecurityFixes1764633600000,
   StatusListReset1764720000000,
+  Oidc1764806400000,
+  FaceVerifications1764892800000,
 ];
 
 export interface DatabaseOptions {

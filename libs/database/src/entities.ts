@@ -52,6 +52,7 @@ export class AuditRecordEntity {
   @Column('text', { name: 'source_ip', nullable: true }) sourceIp!: string | null;
   /** The caller's own X-Request-Id (validated), kept apart from the server-generated request_id. */
   @Column('text', { name: 'client_request_id', nullable: true }) clientRequestId!: string | null;
+  @Column('text', { name: 'subject_ref', nullable: true }) subjectRef!: string | null;
   @Column('bytea', { name: 'prev_hash' }) prevHash!: Buffer;
   @Column('bytea') hash!: Buffer;
 }

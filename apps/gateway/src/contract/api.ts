@@ -1,5 +1,5 @@
 import type { EndpointDef } from './endpoint';
-import { accuracy, ACCURACY_DOC, expiryFields, hexId, integer, isoDateTime, optional, optionalText, text, uuid, z } from './fields';
+import { accuracy, ACCURACY_DOC, expiryFields, flag, hexId, integer, isoDateTime, optional, optionalText, text, uuid, z } from './fields';
 import type { ImageField } from './images';
 
 /*
@@ -66,6 +66,7 @@ const auditRecord = z
     latency_ms: z.number(),
     source_ip: z.string().nullable(),
     client_request_id: z.string().nullable(),
+    subject_ref: z.string().nullable().openapi({ description: 'pseudonym of the end user of an OIDC interaction' }),
     hash: z.string(),
   })
   .openapi('AuditRecord');
@@ -269,6 +270,11 @@ export const GENERATE = {
   extraErrors: ENROLMENT_ERRORS,
 } satisfies EndpointDef;
 
+const NONCE = /^[\x20-\x7e]{1,200}$/;
+const NONCE_MESSAGE = "'nonce' must be 1..200 printable ASCII characters";
+const SUBJECT = /^\P{Cc}{1,200}$/u;
+const SUBJECT_MESSAGE = "'subject' must be 1..200 characters without control characters";
+
 export const AUTHENTICATE = {
   method: 'post',
   path: '/authenticate',
@@ -279,23 +285,65 @@ export const AUTHENTICATE = {
     'Answers authenticated true/false; when false, a reason. 5 consecutive failures lock the token for a doubling period; a photo ' +
     'refused by the liveness gate counts as a failure (reason not_live, audited as presentation_attack_suspected). release_key ' +
     '(optional label) returns on success released_key, a stable token- and label-bound 32-byte secret (base64url). A token is usable ' +
-    'only by clients of the tenant that issued it (others get 404); an altered copy is refused with 400 invalid_token.',
+    'only by clients of the tenant that issued it (others get 404); an altered copy is refused with 400 invalid_token. ' +
+    "signed_result=true (with a nonce, e.g. an identity provider's challenge) adds signed_result: a compact JWS (RS256, typ " +
+    "facenition-result+jwt) signed with the OpenID Connect provider's current key (published at <issuer>/jwks) holding iss, aud (the " +
+    "calling client's id), sub (the token reference, as token_ref in the audit log), outcome, reason, acr, amr, nonce, iat, exp " +
+    "(at most 120 s later) and jti; 400 oidc_disabled when the provider is off. subject (the identity provider's user id, with " +
+    'signed_result) records a successful verification for 300 s, as an HMAC of the subject, for the token hooks under /integrations.',
   access: 'client',
   encodings: ['multipart', 'json'],
   images: [photos(1)],
-  body: verification.extend({
-    release_key: optional(
-      z
-        .string({ error: "'release_key' must be a label of 1..100 characters [A-Za-z0-9._:-]" })
-        .regex(/^[A-Za-z0-9._:-]{1,100}$/, "'release_key' must be a label of 1..100 characters [A-Za-z0-9._:-]"),
-    ).openapi({ type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$', description: 'label of a secret to release on success' }),
-  }),
+  body: verification
+    .extend({
+      release_key: optional(
+        z
+          .string({ error: "'release_key' must be a label of 1..100 characters [A-Za-z0-9._:-]" })
+          .regex(/^[A-Za-z0-9._:-]{1,100}$/, "'release_key' must be a label of 1..100 characters [A-Za-z0-9._:-]"),
+      ).openapi({ type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$', description: 'label of a secret to release on success' }),
+      signed_result: flag(
+        'signed_result',
+        'also answer with signed_result, a short-lived JWS of the outcome (needs FACENITION_OIDC_ISSUER)',
+      ),
+      nonce: optional(z.string({ error: NONCE_MESSAGE }).regex(NONCE, NONCE_MESSAGE)).openapi({
+        type: 'string',
+        pattern: '^[\\x20-\\x7e]{1,200}$',
+        description: "copied into the signed result (e.g. the identity provider's challenge); required with signed_result, refused without",
+      }),
+      subject: optional(z.string({ error: SUBJECT_MESSAGE }).regex(SUBJECT, SUBJECT_MESSAGE)).openapi({
+        type: 'string',
+        maxLength: 200,
+        description:
+          "the identity provider's id of the user (only with signed_result): a successful verification is recorded for 300 s, keyed by " +
+          'an HMAC of it, for the token hooks under /integrations',
+      }),
+    })
+    .superRefine((b, ctx) => {
+      // a nonce binds the signed result to the caller's challenge: never one without the other
+      if (b.signed_result && b.nonce === undefined)
+        ctx.addIssue({
+          code: 'invalid_type',
+          expected: 'string',
+          input: undefined,
+          path: ['nonce'],
+          message: "missing field 'nonce': required with signed_result",
+        });
+      if (!b.signed_result && b.nonce !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['nonce'], message: "'nonce' is only taken with signed_result=true" });
+      if (!b.signed_result && b.subject !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['subject'], message: "'subject' is only taken with signed_result=true" });
+    }),
   response: z.object({
     authenticated: z.boolean(),
     reason: reason.optional(),
     released_key: z.string().optional().openapi({ description: 'base64url, 32 bytes; only on success with release_key' }),
+    signed_result: z
+      .string()
+      .optional()
+      .openapi({ description: "compact JWS (RS256) of the outcome, only with signed_result=true; verify it with the provider's JWKS" }),
   }),
   errors: ['input', 'image', 'auth', 'quota', 'busy', 'token'],
+  extraErrors: { 400: ['oidc_disabled'] },
 } satisfies EndpointDef;
 
 export const AUTHENTICATE_SCORE = {
@@ -305,6 +353,7 @@ export const AUTHENTICATE_SCORE = {
   summary: 'Like /authenticate, with the similarity score (only when authenticated) and the threshold',
   description: 'A failed attempt gets score null: it never learns how close it came.',
   body: verification,
+  extraErrors: undefined,
   response: z.object({
     authenticated: z.boolean(),
     score: nullableNumber.openapi({ description: 'estimated cosine similarity; null unless authenticated' }),
@@ -400,6 +449,8 @@ export const IMPORT_STATUS_LIST = {
   access: 'admin',
   encodings: ['json'],
   document: statusListDocument,
+  documentWrapper: 'status_list',
+  documentLabel: 'a signed status list document',
   response: z.object({ issuer: z.string(), issued_at: z.iso.datetime(), entries: z.number().int(), replaced_entries: z.number().int() }),
   errors: ['input', 'admin', 'busy', 'status_list'],
 } satisfies EndpointDef;
@@ -672,6 +723,297 @@ export const PURGE_AUDIT = {
   errors: ['input', 'admin', 'busy'],
 } satisfies EndpointDef;
 
+// ---------- OpenID Connect relying parties ----------
+const httpsUrl = (what: string) =>
+  z
+    .string()
+    .max(2000)
+    .refine((u) => {
+      try {
+        const url = new URL(u);
+        return (
+          (url.protocol === 'https:' || (url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname))) && !url.hash
+        );
+      } catch {
+        return false;
+      }
+    }, `'${what}' must be an https URL (http only for localhost), without a fragment`);
+const relyingParty = z
+  .object({
+    client_id: z.string(),
+    name: z.string(),
+    profile: z.enum(['standard', 'entra_eam']),
+    api_client_id: z.uuid(),
+    redirect_uris: z.array(z.string()),
+    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']),
+    jwks_uri: z.string().optional(),
+    settings: z.object({
+      accuracy: level,
+      pin: z.enum(['required', 'none']),
+      allow_upload: z.boolean(),
+      require_pkce: z.boolean(),
+      subject: z.record(z.string(), z.unknown()),
+    }),
+    created_at: z.iso.datetime(),
+    disabled_at: z.iso.datetime().nullable(),
+  })
+  .openapi('RelyingParty');
+const rpId = z.object({ client_id: z.string().regex(/^fo_[A-Za-z0-9_-]{16}$/, "'client_id' must be a relying-party id (fo_…)") });
+
+export const CREATE_RELYING_PARTY = {
+  method: 'post',
+  path: '/admin/oidc/clients',
+  operationId: 'createRelyingParty',
+  tag: 'openid connect',
+  summary: 'Register a relying party of the OpenID Connect provider (admin); its client secret is shown once',
+  description:
+    'profile standard: authorization code with PKCE; the subject comes from a login_hint JWT the relying party signs with its client ' +
+    'secret (HS256: iss = client_id, aud = the issuer, sub, iat). profile entra_eam: Microsoft Entra ID external authentication method; ' +
+    'the subject comes from the tenant-signed id_token_hint (entra.tenant_id, entra.app_id, entra.jwks_uri or entra.jwks for air-gapped ' +
+    'sites). The face must reach `accuracy`; `pin` required asks the user for a PIN (the identity token secret).',
+  access: 'admin',
+  encodings: ['json'],
+  body: z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      profile: z.enum(['standard', 'entra_eam']).default('standard'),
+      redirect_uris: z.array(httpsUrl('redirect_uris')).min(1).max(10).optional(),
+      token_endpoint_auth_method: z
+        .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'])
+        .default('client_secret_basic'),
+      jwks_uri: httpsUrl('jwks_uri').optional(),
+      accuracy: optional(integer('accuracy', 1, 8, 'level the face must reach (default 4)', 'accuracy must be an integer from 1 to 8')),
+      pin: z.enum(['required', 'none']).default('required'),
+      allow_upload: z.boolean().default(false),
+      require_pkce: z.boolean().default(true),
+      subject_source: z
+        .enum(['login_hint_jwt', 'login_hint_name'])
+        .optional()
+        .openapi({
+          description:
+            'profile standard: login_hint_jwt (default) = a login_hint JWT signed with the client secret names the user, enrolment on the first ' +
+            'visit; login_hint_name = a plain login_hint (for IdPs that cannot sign one: Okta, Keycloak, Cognito) only selects whose enrolment ' +
+            'is checked, and users enrol through one-time links (POST /admin/oidc/clients/{client_id}/enrolments/invite)',
+        }),
+      hint_max_age_seconds: optional(integer('hint_max_age_seconds', 30, 3600, 'how old a signed subject hint may be (default 600 s)')),
+      entra: z
+        .object({
+          tenant_id: z.uuid({ error: "'entra.tenant_id' must be the tenant's id (a UUID)" }),
+          app_id: z.string().min(1).max(200).openapi({ description: 'the App ID Entra sets as the hint audience' }),
+          jwks_uri: httpsUrl('entra.jwks_uri').optional(),
+          jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(20) }).optional(),
+          issuer: httpsUrl('entra.issuer')
+            .optional()
+            .openapi({ description: 'default https://login.microsoftonline.com/<tenant_id>/v2.0' }),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  response: z.object({ relying_party: relyingParty, client_secret: z.string().nullable() }),
+  errors: ['input', 'admin', 'busy'],
+} satisfies EndpointDef;
+
+export const LIST_RELYING_PARTIES = {
+  method: 'get',
+  path: '/admin/oidc/clients',
+  operationId: 'listRelyingParties',
+  tag: 'openid connect',
+  summary: 'Relying parties of the OpenID Connect provider (admin)',
+  access: 'admin',
+  response: z.object({ relying_parties: z.array(relyingParty) }),
+  errors: ['admin', 'busy'],
+} satisfies EndpointDef;
+
+export const DISABLE_RELYING_PARTY = {
+  method: 'post',
+  path: '/admin/oidc/clients/{client_id}/disable',
+  operationId: 'disableRelyingParty',
+  tag: 'openid connect',
+  summary: 'Disable a relying party (admin): its authorizations and its API client stop at once',
+  access: 'admin',
+  encodings: ['json', 'form'],
+  params: rpId,
+  body: z.object({}),
+  response: z.object({ relying_party: relyingParty }),
+  errors: ['input', 'admin', 'busy'],
+  extraErrors: { 404: ['relying_party_not_found'] },
+} satisfies EndpointDef;
+
+export const REMOVE_ENROLMENT = {
+  method: 'post',
+  path: '/admin/oidc/clients/{client_id}/enrolments/remove',
+  operationId: 'removeEnrolment',
+  tag: 'openid connect',
+  summary: "Remove a user's face enrolment at a relying party (admin): its identity token is revoked; the next sign-in enrols again",
+  description: 'subject: the login_hint sub (standard), or entra_tenant_id + entra_object_id (entra_eam).',
+  access: 'admin',
+  encodings: ['json'],
+  params: rpId,
+  body: z.object({
+    subject: optionalText('subject', 500, "the login_hint JWT's sub (profile standard)"),
+    entra_tenant_id: optional(uuid('entra_tenant_id', "the user's tenant id (profile entra_eam)")),
+    entra_object_id: optional(uuid('entra_object_id', "the user's object id (profile entra_eam)")),
+  }),
+  response: z.object({ removed: z.boolean(), token_id: z.string().nullable() }),
+  errors: ['input', 'admin', 'busy'],
+  extraErrors: { 404: ['relying_party_not_found'] },
+} satisfies EndpointDef;
+
+export const INVITE_ENROLMENT = {
+  method: 'post',
+  path: '/admin/oidc/clients/{client_id}/enrolments/invite',
+  operationId: 'inviteEnrolment',
+  tag: 'openid connect',
+  summary: 'A one-time enrolment link for a user of a standard relying party (admin): the user opens it to enrol their face',
+  description:
+    'subject: the user id the relying party names the user by (the login_hint, or the sub of a login_hint JWT). Send the link to the user ' +
+    'through a channel you trust; it works once, until expires_at. Needed for relying parties with subject_source login_hint_name, whose ' +
+    'sign-ins never enrol.',
+  access: 'admin',
+  encodings: ['json'],
+  params: rpId,
+  body: z
+    .object({
+      subject: z
+        .string()
+        .min(1)
+        .max(256)
+        .regex(/^\S(?:[^\p{Cc}]*\S)?$/u, "'subject' must be a user name or id (printable, at most 256 characters)"),
+      ttl_seconds: optional(integer('ttl_seconds', 300, 604_800, 'how long the link works (default 86,400 s, at most 7 days)')),
+    })
+    .strict(),
+  response: z.object({ url: z.string(), expires_at: z.iso.datetime() }),
+  errors: ['input', 'admin', 'busy'],
+  extraErrors: { 404: ['relying_party_not_found'] },
+} satisfies EndpointDef;
+
+// ---------- identity-provider integrations ----------
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const idText = (name: string, max: number) =>
+  z
+    .string({ error: `'${name}' must be a string` })
+    .min(1, `'${name}' must not be empty`)
+    .max(max, `'${name}' is longer than ${max} characters`);
+const INTEGRATION_ERRORS = { 401: ['unauthenticated'], 404: ['integration_disabled'] } as const;
+
+/** Microsoft's tokenIssuanceStart event as its custom claims provider reference shows it; unknown members are ignored. */
+export const entraTokenIssuanceStartEvent = z
+  .looseObject({
+    type: z.literal('microsoft.graph.authenticationEvent.tokenIssuanceStart', {
+      error: "'type' must be microsoft.graph.authenticationEvent.tokenIssuanceStart",
+    }),
+    source: idText('source', 1000).optional(),
+    data: z.looseObject({
+      '@odata.type': z.literal('microsoft.graph.onTokenIssuanceStartCalloutData', {
+        error: "'data.@odata.type' must be microsoft.graph.onTokenIssuanceStartCalloutData",
+      }),
+      tenantId: z.string({ error: "'data.tenantId' must be a GUID" }).regex(GUID, "'data.tenantId' must be a GUID"),
+      authenticationEventListenerId: idText('data.authenticationEventListenerId', 100).optional(),
+      customAuthenticationExtensionId: idText('data.customAuthenticationExtensionId', 100).optional(),
+      authenticationContext: z.looseObject({
+        correlationId: idText('data.authenticationContext.correlationId', 100).optional(),
+        user: z.looseObject({ id: idText('data.authenticationContext.user.id', 200) }),
+      }),
+    }),
+  })
+  .openapi('EntraTokenIssuanceStartEvent', { description: "Entra ID's tokenIssuanceStart callout (other members are ignored)" });
+
+export const ENTRA_TOKEN_ISSUANCE_START = {
+  method: 'post',
+  path: '/integrations/entra/token-issuance-start',
+  operationId: 'entraTokenIssuanceStart',
+  tag: 'idp callouts',
+  summary: 'Microsoft Entra ID custom claims provider (tokenIssuanceStart): face-verification claims from a recent verification',
+  description:
+    'Called by Entra ID, not by API clients. Authorization: Bearer <token the tenant issued to the custom authentication extension>, ' +
+    'checked here: RS256 signature against FACENITION_ENTRA_EXTENSION_JWKS_FILE or _URI, iss the tenant (v2.0 or sts.windows.net v1 ' +
+    "form), aud FACENITION_ENTRA_EXTENSION_APP_ID, azp/appid 99045fe1-7639-4a75-9d4a-577b6ca3810f, exp and nbf. Answers Entra's " +
+    'provideClaimsForToken action with face_verified "true" (and face_verified_at, face_acr) when the user (data.authenticationContext.' +
+    'user.id) passed /authenticate with signed_result and that subject in the last 300 s, for a client of the tenant of ' +
+    'FACENITION_ENTRA_EXTENSION_API_CLIENT; "false" otherwise. 404 integration_disabled when not configured.',
+  access: 'public',
+  encodings: ['json'],
+  document: entraTokenIssuanceStartEvent,
+  documentLabel: "Entra ID's tokenIssuanceStart event (Authorization: Bearer)",
+  response: z.object({
+    data: z.object({
+      '@odata.type': z.literal('microsoft.graph.onTokenIssuanceStartResponseData'),
+      actions: z.array(
+        z.object({
+          '@odata.type': z.literal('microsoft.graph.tokenIssuanceStart.provideClaimsForToken'),
+          claims: z.object({
+            face_verified: z.enum(['true', 'false']),
+            face_verified_at: z.string().optional().openapi({ description: 'ISO 8601, only when verified' }),
+            face_acr: z.string().optional().openapi({ description: 'urn:facenition:acr:level-N, only when verified' }),
+          }),
+        }),
+      ),
+    }),
+  }),
+  bareResponse: true,
+  errors: ['input', 'busy'],
+  extraErrors: { ...INTEGRATION_ERRORS, 400: ['wrong_tenant'] },
+} satisfies EndpointDef;
+
+/** Okta's token inline hook request as its reference shows it; unknown members are ignored. */
+export const oktaTokenHookEvent = z
+  .looseObject({
+    eventType: z.literal('com.okta.oauth2.tokens.transform', { error: "'eventType' must be com.okta.oauth2.tokens.transform" }),
+    eventId: idText('eventId', 200).optional(),
+    source: idText('source', 2000).optional(),
+    data: z.looseObject({
+      context: z.looseObject({ user: z.looseObject({ id: idText('data.context.user.id', 200) }) }),
+      identity: z.looseObject({}).optional(),
+      access: z.looseObject({}).optional(),
+    }),
+  })
+  .openapi('OktaTokenHookEvent', { description: "Okta's token inline hook request (other members are ignored)" });
+
+export const OKTA_TOKEN_HOOK = {
+  method: 'post',
+  path: '/integrations/okta/token-hook',
+  operationId: 'oktaTokenHook',
+  tag: 'idp callouts',
+  summary: 'Okta token inline hook: face-verification claims from a recent verification (fails open: never the enforcement point)',
+  description:
+    'Called by Okta, not by API clients. Authorization: the secret of FACENITION_OKTA_HOOK_SECRET_FILE (compared in constant time). ' +
+    'Adds face_verified (and face_verified_at, face_acr) to the ID token (com.okta.identity.patch) and the access token ' +
+    '(com.okta.access.patch) Okta is minting, from a verification of data.context.user.id in the last 300 s by a client of the ' +
+    'tenant of FACENITION_OKTA_HOOK_API_CLIENT. Okta issues the token anyway when this hook fails or times out: the claims are ' +
+    'information, the Okta IdP authenticator is the enforcement point. 404 integration_disabled when not configured.',
+  access: 'public',
+  encodings: ['json'],
+  document: oktaTokenHookEvent,
+  documentLabel: "Okta's token inline hook request (Authorization: the hook secret)",
+  response: z.object({
+    commands: z.array(
+      z.object({
+        type: z.enum(['com.okta.identity.patch', 'com.okta.access.patch']),
+        value: z.array(z.object({ op: z.literal('add'), path: z.string(), value: z.union([z.boolean(), z.number(), z.string()]) })),
+      }),
+    ),
+  }),
+  bareResponse: true,
+  errors: ['input', 'busy'],
+  extraErrors: INTEGRATION_ERRORS,
+} satisfies EndpointDef;
+
+export const ENROLMENT_STATUS = {
+  method: 'get',
+  path: '/integrations/enrolment-status',
+  operationId: 'enrolmentStatus',
+  tag: 'integrations',
+  summary: "Is a subject enrolled on the hosted face page of the calling client's relying party? (e.g. a OneLogin Smart Hook)",
+  description:
+    "For clients of a relying party's tenant (oidc:<relying party client_id>, created with /generateToken); others get 403. subject: " +
+    'the login_hint sub the relying party names the user with. Answers whether the hosted face page holds an enrolment for it.',
+  access: 'client',
+  query: z.object({ subject: text('subject', 500, "the user as the relying party's login_hint names it (its sub)") }),
+  response: z.object({ enrolled: z.boolean() }),
+  errors: ['input', 'auth', 'quota', 'busy', 'forbidden'],
+} satisfies EndpointDef;
+
 // ---------- operations ----------
 export const LICENSE = {
   method: 'get',
@@ -740,6 +1082,14 @@ export const ENDPOINTS: readonly EndpointDef[] = [
   EXPORT_AUDIT,
   VERIFY_AUDIT,
   PURGE_AUDIT,
+  CREATE_RELYING_PARTY,
+  LIST_RELYING_PARTIES,
+  DISABLE_RELYING_PARTY,
+  REMOVE_ENROLMENT,
+  INVITE_ENROLMENT,
+  ENTRA_TOKEN_ISSUANCE_START,
+  OKTA_TOKEN_HOOK,
+  ENROLMENT_STATUS,
   LICENSE,
   LIVE,
   READY,

@@ -37,10 +37,16 @@ export interface EndpointDef<
   body?: B;
   /** A body taken as one document (no field check), e.g. a signed status list; its schema documents it. */
   document?: z.ZodType;
+  /** The document may also come wrapped as `{ "<documentWrapper>": document }`. */
+  documentWrapper?: string;
+  /** How the README's fields table names the document. */
+  documentLabel?: string;
   query?: Q;
   params?: P;
   /** The 200 answer (without `ok: true`, which is added). Omitted for non-JSON answers (see `produces`). */
   response?: z.ZodObject;
+  /** The 200 answer is exactly `response`, without `ok` (an identity provider's own answer format). */
+  bareResponse?: boolean;
   /** Media types of a non-JSON 200 answer (e.g. exports). */
   produces?: readonly string[];
   errors: readonly ErrorGroup[];
@@ -127,6 +133,11 @@ export function parseInput<D extends EndpointDef>(req: Request, def: D, limits: 
     document: undefined,
     sent,
   };
+}
+
+/** Checks a body taken as one document (`document` endpoints) against a schema: the first problem is a 400 naming the field. */
+export function checkDocument<S extends z.ZodType>(schema: S, document: unknown): z.output<S> {
+  return check(schema, document, 'body') as z.output<S>;
 }
 
 function checkEmpty(value: unknown, where: string): Record<string, never> {

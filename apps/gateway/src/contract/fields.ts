@@ -62,6 +62,18 @@ export function integer(
     .openapi({ type: 'integer', minimum: min, maximum: max, description: doc });
 }
 
+/** An optional yes/no field: a JSON boolean, or the text true / false (forms carry text only). Default false. */
+export function flag(name: string, doc: string) {
+  const message = `'${name}' must be true or false`;
+  return optional(
+    z.union([z.boolean({ error: message }), z.enum(['true', 'false'], { error: message }).transform((v) => v === 'true')], {
+      error: message,
+    }),
+  )
+    .default(false)
+    .openapi({ type: 'boolean', default: false, description: doc });
+}
+
 export const DEFAULT_ACCURACY = 4;
 
 export const ACCURACY_DOC =

@@ -30,7 +30,11 @@ function requestBody(def: EndpointDef) {
   if (def.document) {
     return {
       required: true,
-      content: { 'application/json': { schema: z.union([def.document, z.object({ status_list: def.document })]) } },
+      content: {
+        'application/json': {
+          schema: def.documentWrapper ? z.union([def.document, z.object({ [def.documentWrapper]: def.document })]) : def.document,
+        },
+      },
     };
   }
   const fields = def.body?.shape ?? {};
@@ -80,7 +84,11 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV3['generateD
     } else {
       responses['200'] = {
         description: def.summary,
-        content: { 'application/json': { schema: z.object({ ok: z.literal(true) }).extend(def.response?.shape ?? {}) } },
+        content: {
+          'application/json': {
+            schema: def.bareResponse && def.response ? def.response : z.object({ ok: z.literal(true) }).extend(def.response?.shape ?? {}),
+          },
+        },
       };
     }
     for (const [status, e] of errorsOf(def)) {
@@ -134,7 +142,7 @@ export function fieldsTable(): string {
     });
     const query = Object.keys(def.query?.shape ?? {}).map((q) => `\`${q}\`?`);
     const params = Object.keys(def.params?.shape ?? {}).map((p) => `\`{${p}}\``);
-    const inputs = [...params, ...images, ...fields, ...query, ...(def.document ? ['a signed status list document'] : [])];
+    const inputs = [...params, ...images, ...fields, ...query, ...(def.document ? [def.documentLabel ?? 'a JSON document'] : [])];
     const access = def.access === 'public' ? 'none' : def.access === 'admin' ? 'admin' : def.unmetered ? 'client (unmetered)' : 'client';
     return `| \`${def.method.toUpperCase()} ${def.path}\` | ${access} | ${inputs.join(', ') || '—'} |`;
   });

@@ -9,6 +9,9 @@ import { AUTHENTICATE, AUTHENTICATE_SCORE, GENERATE, REVOKE_TOKEN, ROTATE_TOKEN 
 import { ApiEdge } from '../contract/edge';
 import { Endpoint } from '../contract/endpoint';
 import { DEFAULT_ACCURACY, expiryOf } from '../contract/fields';
+import { FaceVerifications } from '../integrations/face-verifications';
+import { SignedResults } from '../integrations/signed-result';
+import { acrOfLevel } from '../oidc/oidc.provider';
 import { IdentityTokenService, tokenRef, type AuthOutcome } from './identity-token.service';
 
 /** Audit decision of a verification refused by the liveness gate. */
@@ -20,6 +23,8 @@ export class IdentityTokenController {
     private readonly tokens: IdentityTokenService,
     private readonly edge: ApiEdge,
     @Inject(CLOCK) private readonly now: Clock,
+    private readonly signedResults: SignedResults,
+    private readonly verifications: FaceVerifications,
   ) {}
 
   @Endpoint(GENERATE)
@@ -62,19 +67,31 @@ export class IdentityTokenController {
   @Endpoint(AUTHENTICATE)
   async authenticate(@Req() req: Request) {
     const { body, images } = await this.edge.accept(req, AUTHENTICATE);
+    const signed = body.signed_result === true;
+    // refused before any face work, so a misconfigured caller does not spend a verification attempt
+    if (signed && !this.signedResults.enabled)
+      throw badRequest('signed results need the OpenID Connect provider: set FACENITION_OIDC_ISSUER', 'oidc_disabled');
+    const principal = context(req).principal!;
     const o = await this.tokens.authenticate(
-      context(req).principal!,
+      principal,
       body.token,
       images.get('photo')![0],
       { password: body.password, scope: body.scope, accuracy: body.accuracy, releaseLabel: body.release_key },
       requestSignal(req),
     );
+    let signedResult: string | undefined;
+    if (signed) {
+      const ref = tokenRef(o.tokenId);
+      signedResult = await this.signedResults.sign({ audience: principal.clientId, tokenRef: ref, outcome: o, nonce: body.nonce! });
+      if (o.authenticated && body.subject !== undefined) await this.verifications.record(principal, body.subject, acrOfLevel(o.accuracy));
+    }
     return answer(
       {
         ok: true,
         authenticated: o.authenticated,
         ...(o.reason ? { reason: o.reason } : {}),
         ...(o.releasedKey ? { released_key: o.releasedKey } : {}),
+        ...(signedResult ? { signed_result: signedResult } : {}),
       },
       this.facts(o),
     );
