@@ -2,6 +2,8 @@ import { DATA_SOURCE } from '@facenition/database';
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
@@ -582,15 +584,12 @@ describe('an IdP that cannot sign its hint (Okta, Keycloak, Cognito): a plain lo
       }
       const r = await received;
       if (r.params.error) return { error: r.params.error, description: r.params.error_description };
-      return {
-        claims: (
-          await client.authorizationCodeGrant(config, new URL(r.url), {
-            pkceCodeVerifier: verifier,
-            expectedNonce: nonce,
-            expectedState: state,
-          })
-        ).claims()!,
-      };
+      const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+        pkceCodeVerifier: verifier,
+        expectedNonce: nonce,
+        expectedState: state,
+      });
+      return { claims: tokens.claims()!, accessToken: tokens.access_token };
     } finally {
       await ctx.close();
     }
@@ -636,8 +635,88 @@ describe('an IdP that cannot sign its hint (Okta, Keycloak, Cognito): a plain lo
     const ok = await signIn(A2);
     expect(ok.claims).toMatchObject({ amr: ['face'], acr: 'urn:facenition:acr:level-4', preferred_username: USER });
     expect(ok.claims!.sub).toMatch(/^fs_/);
+    // Cognito reads the user from userinfo: the same sub and preferred_username
+    expect(await client.fetchUserInfo(config, ok.accessToken!, ok.claims!.sub)).toEqual({ sub: ok.claims!.sub, preferred_username: USER });
     const impostor = await signIn(B);
     expect(impostor.error).toBe('access_denied');
+  });
+});
+
+describe('a relying party that authenticates with private_key_jwt (Okta, Keycloak)', () => {
+  it('exchanges the code with a JWT signed by a key from its jwks_uri; a JWT signed by another key is refused', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const stranger = (await generateKeyPair('RS256')).privateKey;
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rp-key-1', alg: 'RS256', use: 'sig' };
+    const keysServer = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
+    await new Promise<void>((r) => keysServer.listen(0, '127.0.0.1', r));
+    try {
+      const jwksUri = `http://127.0.0.1:${(keysServer.address() as AddressInfo).port}/jwks`;
+      const created = await admin('POST', '/admin/oidc/clients', {
+        name: 'Keycloak realm',
+        redirect_uris: [rp.url],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: jwksUri,
+        subject_source: 'login_hint_name',
+        pin: 'none',
+      });
+      expect(created.status).toBe(200);
+      const clientId = created.json.relying_party.client_id as string;
+      const invited = await admin('POST', `/admin/oidc/clients/${clientId}/enrolments/invite`, { subject: 'carol' });
+      const options = { [client.customFetch]: tlsFetch } as client.DiscoveryRequestOptions;
+      const config = await client.discovery(
+        new URL(issuer),
+        clientId,
+        undefined,
+        client.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }),
+        options,
+      );
+      const forged = await client.discovery(
+        new URL(issuer),
+        clientId,
+        undefined,
+        client.PrivateKeyJwt({ key: stranger, kid: 'rp-key-1' }),
+        options,
+      );
+      const ctx = await newContext(C1);
+      try {
+        const page = await ctx.newPage();
+        await page.goto(invited.json.url);
+        await waitInPage(page, `document.getElementById('status').textContent.startsWith('Done')`);
+        const flows = [];
+        for (let i = 0; i < 2; i++) {
+          const verifier = client.randomPKCECodeVerifier();
+          const state = client.randomState();
+          const url = client.buildAuthorizationUrl(config, {
+            redirect_uri: rp.url,
+            scope: 'openid profile',
+            code_challenge: await client.calculatePKCECodeChallenge(verifier),
+            code_challenge_method: 'S256',
+            state,
+            login_hint: 'carol',
+          });
+          const received = withDiagnosis(page, rp.next());
+          await page.goto(url.href);
+          flows.push({ verifier, state, callback: (await received).url });
+        }
+        await expect(
+          client.authorizationCodeGrant(forged, new URL(flows[0].callback), {
+            pkceCodeVerifier: flows[0].verifier,
+            expectedState: flows[0].state,
+          }),
+        ).rejects.toMatchObject({ error: 'invalid_client' });
+        const tokens = await client.authorizationCodeGrant(config, new URL(flows[1].callback), {
+          pkceCodeVerifier: flows[1].verifier,
+          expectedState: flows[1].state,
+        });
+        expect(tokens.claims()).toMatchObject({ amr: ['face'], preferred_username: 'carol' });
+      } finally {
+        await ctx.close();
+      }
+    } finally {
+      await new Promise((r) => keysServer.close(r));
+    }
   });
 });
 
@@ -650,7 +729,7 @@ describe('nothing biometric persists from the hosted flows', () => {
     expect(tables).toEqual(expect.arrayContaining(['oidc_payloads', 'oidc_enrolments', 'oidc_clients', 'oidc_signing_keys', 'audit_log']));
     // the flows above left material to look at: enrolments, provider artefacts, audit records with subject pseudonyms
     const count = async (sql: string) => Number((await ds.query<{ n: string }[]>(sql))[0].n);
-    expect(await count(`SELECT count(*) AS n FROM oidc_enrolments`)).toBe(3);
+    expect(await count(`SELECT count(*) AS n FROM oidc_enrolments`)).toBe(4);
     expect(await count(`SELECT count(*) AS n FROM oidc_payloads`)).toBeGreaterThan(5);
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE subject_ref IS NOT NULL`)).toBeGreaterThanOrEqual(10);
     const photos = [A1, A2, B, C1, C2].map((p) => readFileSync(p));
@@ -664,7 +743,7 @@ describe('nothing biometric persists from the hosted flows', () => {
       for (const p of photos) expect(dump).not.toContain(p.toString('base64').slice(2000, 2064));
       if (tablename === 'oidc_enrolments' || tablename === 'audit_log') {
         // subjects are pseudonymised: neither the relying party's user name nor Entra's ids appear
-        for (const who of ['alice', 'bob@example.org', 'adele@contoso.example', '11111111-2222-4333-8444-555555555555'])
+        for (const who of ['alice', 'bob@example.org', 'carol', 'adele@contoso.example', '11111111-2222-4333-8444-555555555555'])
           expect(dump).not.toContain(who);
       }
     }

@@ -117,7 +117,7 @@ export class CallbackServer {
         if (u.pathname !== path) return void res.writeHead(404).end();
         const r = { method: req.method ?? 'GET', url: u.toString(), params };
         holder.self!.received.push(r);
-        holder.self!.waiters.shift()?.();
+        for (const wake of holder.self!.waiters.splice(0)) wake();
         res
           .writeHead(200, { 'content-type': 'text/html' })
           .end('<!DOCTYPE html><title>Relying party</title><p id="rp-done">back at the relying party</p>');
@@ -130,9 +130,13 @@ export class CallbackServer {
 
   /** The next request the provider sends that no earlier next() returned. */
   async next(timeoutMs = 60_000): Promise<Received> {
-    if (this.consumed >= this.received.length) {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('the relying party received nothing')), timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    while (this.consumed >= this.received.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('the relying party received nothing');
+      // woken by every arrival (or after a short while): a waiter given up earlier cannot swallow one
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 1000));
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();
