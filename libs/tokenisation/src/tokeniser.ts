@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { FacenitionError } from '@facenition/common';
 import { commit, DEFAULT_CODE, DEFAULT_DECODER, open, computeTag, type DecoderSettings } from './fc-polar';
-import { DEFAULT_KDF, deriveKeys, type KdfParams } from './kdf';
+import { DEFAULT_KDF, deriveKeys, type DerivedKeys, type KdfParams } from './kdf';
 import {
   decodeToken,
   encodeHeader,
@@ -112,19 +112,53 @@ export class UnknownPepperError extends FacenitionError {
   }
 }
 
-/** Verifies a probe embedding against a token. Expiry and revocation are the caller's policy checks. */
+/**
+ * The KDF half of a verification: the token's keys from the password, its salt and scope and the
+ * deployment key. It needs no face, so a server can run it while the face is being analysed.
+ */
+export async function identityTokenKeys(
+  token: IdentityToken | string,
+  password: string,
+  scope: string,
+  pepperFor: (keyId: Uint8Array) => Pepper | undefined,
+): Promise<DerivedKeys> {
+  const t = typeof token === 'string' ? decodeToken(token) : token;
+  const pepper = pepperFor(t.header.keyId);
+  if (!pepper) throw new UnknownPepperError(Buffer.from(t.header.keyId).toString('hex'));
+  return deriveKeys(password, t.header.salt, contextOf(t.header, scope), t.header.kdf, pepper.key);
+}
+
+/** The face half: opens the token with a probe embedding and the keys of identityTokenKeys. */
+export function openIdentityToken(
+  token: IdentityToken | string,
+  keys: DerivedKeys,
+  embedding: ArrayLike<number>,
+  opts: TokeniserOptions = {},
+): Verification {
+  const t = typeof token === 'string' ? decodeToken(token) : token;
+  const body = Buffer.concat([encodeHeader(t.header), Buffer.from(t.helper)]);
+  const o = open(embedding, keys, t.header.code, t.helper, t.tag, body, opts.decoder ?? DEFAULT_DECODER);
+  return { tokenId: Buffer.from(t.header.tokenId).toString('hex'), header: t.header, keyRecovered: !!o.key, score: o.score, key: o.key };
+}
+
+/** Verifies a probe embedding against a token (both halves). Expiry and revocation are the caller's policy checks. */
 export async function verifyIdentityToken(
   input: VerifyInput,
   pepperFor: (keyId: Uint8Array) => Pepper | undefined,
   opts: TokeniserOptions = {},
 ): Promise<Verification> {
-  const t = typeof input.token === 'string' ? decodeToken(input.token) : input.token;
-  const pepper = pepperFor(t.header.keyId);
-  if (!pepper) throw new UnknownPepperError(Buffer.from(t.header.keyId).toString('hex'));
-  const keys = await deriveKeys(input.password, t.header.salt, contextOf(t.header, input.scope), t.header.kdf, pepper.key);
-  const body = Buffer.concat([encodeHeader(t.header), Buffer.from(t.helper)]);
-  const o = open(input.embedding, keys, t.header.code, t.helper, t.tag, body, opts.decoder ?? DEFAULT_DECODER);
-  return { tokenId: Buffer.from(t.header.tokenId).toString('hex'), header: t.header, keyRecovered: !!o.key, score: o.score, key: o.key };
+  const keys = await identityTokenKeys(input.token, input.password, input.scope, pepperFor);
+  try {
+    return openIdentityToken(input.token, keys, input.embedding, opts);
+  } finally {
+    wipeKeys(keys);
+  }
+}
+
+/** Zeroes derived keys once used. */
+export function wipeKeys(keys: DerivedKeys): void {
+  keys.rotationSeed.fill(0);
+  keys.macKey.fill(0);
 }
 
 /**

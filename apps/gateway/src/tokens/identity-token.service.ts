@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, safeEqual, type ClientPrincipal, type Clock } from '@facenition/clients';
 import { checkEnrolment, LivenessFailedError, passesLivenessGate, wipeEnrolment, type Enrolment } from '@facenition/face';
-import { releaseKey, tokenLevel, verifyIdentityToken, type IdentityToken, type PepperRing } from '@facenition/tokenisation';
+import {
+  identityTokenKeys,
+  openIdentityToken,
+  releaseKey,
+  tokenLevel,
+  wipeKeys,
+  type DerivedKeys,
+  type IdentityToken,
+  type PepperRing,
+} from '@facenition/tokenisation';
 import { badRequest } from '../common/api-error';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { FaceService } from '../face/face.service';
@@ -102,12 +111,31 @@ export class IdentityTokenService {
     return row.locked ? 'locked' : undefined;
   }
 
+  /** The token's keys (the KDF: password, salt, scope, deployment key; no face). Never rejects unhandled. */
+  private keysFor(t: IdentityToken, input: VerifyInput): Promise<DerivedKeys> {
+    const keys = identityTokenKeys(t, input.password, input.scope, this.peppers.find);
+    keys.catch(() => undefined); // awaited by open(), or wiped and dropped when the face analysis fails
+    return keys;
+  }
+
   /** Opens the token with a probe embedding; counts failures toward the lockout and clears them on success. */
-  private async open(t: IdentityToken, tokenText: string, embedding: Float32Array, input: VerifyInput & { accuracy: number }) {
+  private async open(
+    t: IdentityToken,
+    tokenText: string,
+    embedding: Float32Array,
+    input: VerifyInput & { accuracy: number },
+    pendingKeys: Promise<DerivedKeys> = this.keysFor(t, input),
+  ) {
     const tokenId = Buffer.from(t.header.tokenId);
-    const { accuracy, password, scope, releaseLabel } = input;
+    const { accuracy, releaseLabel } = input;
     const threshold = tokenLevel(accuracy).threshold;
-    const v = await verifyIdentityToken({ token: t, embedding, password, scope }, this.peppers.find);
+    const keys = await pendingKeys;
+    let v;
+    try {
+      v = openIdentityToken(t, keys, embedding);
+    } finally {
+      wipeKeys(keys);
+    }
     if (v.keyRecovered && v.score! >= threshold) {
       await this.tokens.recordSuccess(tokenId, tokenDigest(tokenText));
       const out = success(v.score!, threshold, accuracy, tokenId);
@@ -125,14 +153,23 @@ export class IdentityTokenService {
     const accuracy = verificationLevel(t, input.accuracy);
     const refused = await this.precheck(principal, t, tokenText);
     if (refused) return refusal(t, refused, accuracy);
-    const probe = await this.faces.analyze(image, 'photo', { embed: true, liveness: this.config.livenessGate }, true, signal);
+    // the KDF needs no face: it runs on libuv's thread pool while a face worker analyses the photo
+    const keys = this.keysFor(t, input);
+    let probe;
+    try {
+      probe = await this.faces.analyze(image, 'photo', { embed: true, liveness: this.config.livenessGate }, true, signal);
+    } catch (err) {
+      void keys.then(wipeKeys, () => undefined); // the answer does not wait for the KDF
+      throw err;
+    }
     try {
       // a refused presentation is a failed verification (and counts toward the lockout), not a malformed request
       if (!passesLivenessGate(probe, this.livenessGate)) {
+        void keys.then(wipeKeys, () => undefined);
         await this.recordFailure(t);
         return refusal(t, 'not_live', accuracy);
       }
-      return await this.open(t, tokenText, probe.embedding!, { ...input, accuracy });
+      return await this.open(t, tokenText, probe.embedding!, { ...input, accuracy }, keys);
     } finally {
       probe.embedding!.fill(0);
     }
