@@ -108,8 +108,17 @@ async function typePin(page: Page, pin: string | undefined): Promise<void> {
   if (await page.locator('#pin2').count()) await page.locator('#pin2').fill(pin);
 }
 
-/** Waits for `done`; on a timeout says where the page was and what it told the user. */
-async function withDiagnosis<T>(page: Page, done: Promise<T>, ms = 45_000): Promise<T> {
+/**
+ * Waits for `done`; on a timeout says where the page was and what it told the user. A test that
+ * fails before awaiting it leaves no unhandled rejection (nor a live timer) behind.
+ */
+function withDiagnosis<T>(page: Page, done: Promise<T>, ms = 45_000): Promise<T> {
+  const p = diagnose(page, done, ms);
+  p.catch(() => undefined);
+  return p;
+}
+
+async function diagnose<T>(page: Page, done: Promise<T>, ms: number): Promise<T> {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -135,6 +144,7 @@ async function withDiagnosis<T>(page: Page, done: Promise<T>, ms = 45_000): Prom
         reject(new Error(`no answer within ${ms} ms; page ${page.url()}; status "${status}"; capture ${live}; ${problems.join(' | ')}`));
       })();
     }, ms);
+    timer.unref();
   });
   try {
     return await Promise.race([done, timeout]);
@@ -466,6 +476,8 @@ describe('Entra ID external authentication method: form POST with a tenant-signe
       await screenshot(page, shot);
     }
     const got = await back;
+    // the answer has landed (so the next POST from this page cannot be interrupted by it)
+    await page.waitForSelector('#entra-done');
     await page.unroute(`${ENTRA}*`);
     return { fields: got, sawFacePage, state, nonce };
   }
@@ -696,8 +708,11 @@ describe('a relying party that authenticates with private_key_jwt (Okta, Keycloa
             state,
             login_hint: 'carol',
           });
-          const received = withDiagnosis(page, rp.next());
-          await page.goto(url.href);
+          // a page per sign-in (the last one's redirect may still be landing); no PIN: the face page may
+          // capture and leave before its load event, so only the navigation's start is awaited
+          const signIn = await ctx.newPage();
+          const received = withDiagnosis(signIn, rp.next());
+          await signIn.goto(url.href, { waitUntil: 'commit' });
           flows.push({ verifier, state, callback: (await received).url });
         }
         await expect(

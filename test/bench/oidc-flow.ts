@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const received = rp.next();
       let pageAt = NaN;
       page.once('domcontentloaded', () => (pageAt = performance.now() - t0));
-      await page.goto(url.href);
+      await page.goto(url.href, { waitUntil: 'commit' }); // no PIN: the page may capture and leave before its load event
       await waitInPage(page, `document.querySelector('facenition-capture')?.state === 'live'`);
       const camera = performance.now() - t0;
       const cb = await received;

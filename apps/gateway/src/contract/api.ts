@@ -879,7 +879,7 @@ export const INVITE_ENROLMENT = {
         .string()
         .min(1)
         .max(256)
-        .regex(/^\S(?:[^\p{Cc}]*\S)?$/u, "'subject' must be a user name or id (printable, at most 256 characters)"),
+        .regex(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, "'subject' must be a user name or id (printable, at most 256 characters)"),
       ttl_seconds: optional(integer('ttl_seconds', 300, 604_800, 'how long the link works (default 86,400 s, at most 7 days)')),
     })
     .strict(),
