@@ -1,0 +1,71 @@
+/**
+ * Verifications per second at saturation: the built server (through test/bench/licensed-server.js,
+ * enterprise licence, production KDF, liveness gate on) with 1 and then 2 face workers, closed-loop
+ * POST /authenticate (one 250x250 JPEG against a token enrolled from another photo of the same
+ * person) at several concurrencies; prints throughput, per core, median and p95, and how the best
+ * throughput grows from 1 to 2 workers.
+ *   npm run bench:throughput [-- --seconds 15 --concurrency 1,2,4,8 --image1 a.jpg --image2 b.jpg]
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { arg, percentile, repoRoot } from './common';
+import { multipart, postText, startBenchServer } from './http';
+
+async function run(workers: number, levels: number[], seconds: number, img1: Buffer, img2: Buffer): Promise<number> {
+  const server = await startBenchServer({ FACENITION_WORKERS: String(workers), FACENITION_ORT_THREADS: '1' }, 'throughput benchmark');
+  const { port, token } = server;
+  let best = 0;
+  try {
+    const secrets = { password: 'throughput benchmark secret', scope: 'bench.example/login' };
+    const enrol = multipart({ image: img1, ...secrets });
+    const g = await postText(port, '/generate', token, enrol.body, enrol.type);
+    if (g.status !== 200) throw new Error(`/generate answered ${g.status}: ${g.text}`);
+    const auth = multipart({ token: (JSON.parse(g.text) as { token: string }).token, image: img2, ...secrets });
+    for (let i = 0; i < 5; i++) await postText(port, '/authenticate', token, auth.body, auth.type); // warm-up
+    for (const conc of levels) {
+      const lat: number[] = [];
+      let refused = 0;
+      const end = Date.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: conc }, async () => {
+          while (Date.now() < end) {
+            const t = process.hrtime.bigint();
+            const r = await postText(port, '/authenticate', token, auth.body, auth.type);
+            if (r.status !== 200 || !(JSON.parse(r.text) as { authenticated?: boolean }).authenticated) refused++;
+            lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+          }
+        }),
+      );
+      lat.sort((a, b) => a - b);
+      const perSecond = lat.length / seconds;
+      best = Math.max(best, perSecond);
+      console.log(
+        `| ${workers} | ${conc} | ${perSecond.toFixed(1)} | ${(perSecond / availableParallelism()).toFixed(1)} | ` +
+          `${percentile(lat, 50).toFixed(1)} ms | ${percentile(lat, 95).toFixed(1)} ms | ${refused} |`,
+      );
+    }
+  } finally {
+    server.stop();
+  }
+  return best;
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(arg('seconds', '15'));
+  const levels = arg('concurrency', '1,2,4,8').split(',').map(Number);
+  const lfw = join(repoRoot, '../shared/datasets/lfw/images');
+  const img1 = readFileSync(arg('image1', join(lfw, 'Colin_Powell/Colin_Powell_0001.jpg')));
+  const img2 = readFileSync(arg('image2', join(lfw, 'Colin_Powell/Colin_Powell_0002.jpg')));
+  console.log(`POST /authenticate at saturation, ${seconds} s per level, ${availableParallelism()} CPUs, one ORT thread per worker`);
+  console.log('| workers | concurrency | verifications/s | per CPU | median | p95 | refused or non-200 |');
+  console.log('| ------- | ----------- | --------------- | ------- | ------ | --- | ------------------ |');
+  const one = await run(1, levels, seconds, img1, img2);
+  const two = await run(2, levels, seconds, img1, img2);
+  console.log(`best throughput: 1 worker ${one.toFixed(1)}/s, 2 workers ${two.toFixed(1)}/s: x${(two / one).toFixed(2)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
