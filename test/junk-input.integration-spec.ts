@@ -1,3 +1,4 @@
+import { entraTokenIssuanceStart, oktaEvent } from './support/idp-events';
 import { DATA_SOURCE } from '@facenition/database';
 import { generateVendorKeyPair, issueLicense } from '@facenition/license';
 import type { PepperRing } from '@facenition/tokenisation';
@@ -679,39 +680,9 @@ function documentBody(doc: Record<string, unknown>, junk?: { name: string; where
   return render(doc, '')!;
 }
 
-/** The tokenIssuanceStart event of Microsoft's custom claims provider reference. */
-const entraEvent = () => ({
-  type: 'microsoft.graph.authenticationEvent.tokenIssuanceStart',
-  source: `/tenants/${ENTRA_TENANT}/applications/40000000-0000-0000-0000-000000000002`,
-  data: {
-    '@odata.type': 'microsoft.graph.onTokenIssuanceStartCalloutData',
-    tenantId: ENTRA_TENANT,
-    authenticationEventListenerId: '10000000-0000-0000-0000-000000000001',
-    customAuthenticationExtensionId: '10000000-0000-0000-0000-000000000002',
-    authenticationContext: {
-      correlationId: '20000000-0000-0000-0000-000000000002',
-      client: { ip: '127.0.0.1', locale: 'en-us', market: 'en-us' },
-      protocol: 'OAUTH2.0',
-      user: { displayName: 'Bob', id: '90847c2a-e29d-4d2f-9f54-c5b4d3f26471', userPrincipalName: 'bob@contoso.com', userType: 'Member' },
-    },
-  },
-});
-
-/** The request of Okta's token inline hook reference (abridged). */
-const oktaEvent = () => ({
-  source: 'https://dev-0000000.okta.com/oauth2/default/v1/authorize',
-  eventId: '3OWo4oo-QQ-rBWfRyTmQYw',
-  eventTime: '2019-01-15T23:20:47.000Z',
-  eventTypeVersion: '1.0',
-  cloudEventVersion: '0.1',
-  contentType: 'application/json',
-  eventType: 'com.okta.oauth2.tokens.transform',
-  data: {
-    context: { user: { id: '00uq8tMo3zV0OfJON0g3', profile: { login: 'administrator1@clouditude.net' } } },
-    identity: { claims: { sub: '00uq8tMo3zV0OfJON0g3', ver: 1 }, token: { lifetime: { expiration: 3600 } } },
-    access: { claims: { ver: 1, uid: '00uq8tMo3zV0OfJON0g3' }, token: { lifetime: { expiration: 3600 } }, scopes: {} },
-  },
-});
+/** The documented callout bodies (test/support/idp-events.ts), for the suite's Entra user and Okta user. */
+const entraEvent = () => entraTokenIssuanceStart('90847c2a-e29d-4d2f-9f54-c5b4d3f26471', ENTRA_TENANT);
+const oktaHookEvent = () => oktaEvent('00uq8tMo3zV0OfJON0g3');
 
 const ROUTES: Route[] = [
   { method: 'GET', path: '/health/live', access: 'public', params: [], base: () => ({}) },
@@ -1020,7 +991,7 @@ const ROUTES: Route[] = [
     params: ['eventType', 'data', 'data.context', 'data.context.user', 'data.context.user.id', 'data.identity', 'data.access'].map(
       (name): Param => ({ name, where: ['json'], valid: () => (name.endsWith('.id') ? ['00uq8tMo3zV0OfJON0g3'] : []) }),
     ),
-    base: () => ({ headers: { Authorization: OKTA_SECRET }, rawJson: (junk) => documentBody(oktaEvent(), junk) }),
+    base: () => ({ headers: { Authorization: OKTA_SECRET }, rawJson: (junk) => documentBody(oktaHookEvent(), junk) }),
   },
   {
     method: 'POST',

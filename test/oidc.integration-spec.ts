@@ -12,7 +12,14 @@ import { OidcSigningKeys } from '../apps/gateway/src/oidc/signing-keys';
 import { ADMIN, startTestApp, type TestApp } from './support/app';
 import { launchBrowser } from './support/browser';
 import { FIXTURES } from './support/images';
-import { CallbackServer, fetchTrusting, selfSignedCertificate, waitInPage } from './support/oidc';
+import {
+  authorizationRequest,
+  CallbackServer,
+  type AuthorizationRequest,
+  fetchTrusting,
+  selfSignedCertificate,
+  waitInPage,
+} from './support/oidc';
 import { freePort } from './support/server-process';
 
 /**
@@ -83,6 +90,8 @@ beforeAll(async () => {
     FACENITION_TLS_CERT_FILE: cert.certFile,
     FACENITION_TLS_KEY_FILE: cert.keyFile,
     FACENITION_LOG_LEVEL: 'verbose',
+    // the authorisation tests send many refused credentials from this one address on purpose
+    FACENITION_AUTH_MAX_FAILURES: '1000',
   });
   await t.app.listen(port, '127.0.0.1');
   rp = await CallbackServer.start();
@@ -227,26 +236,9 @@ describe('a relying party with openid-client 6: code + PKCE, subject from a logi
       .setIssuedAt(iat)
       .sign(new TextEncoder().encode(secret));
 
-  interface Flow {
-    verifier: string;
-    nonce: string;
-    state: string;
-    url: URL;
-  }
+  type Flow = AuthorizationRequest;
   async function begin(sub: string): Promise<Flow> {
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: rp.url,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-      state,
-      login_hint: await loginHint(sub),
-    });
-    return { verifier, nonce, state, url };
+    return authorizationRequest(config, rp.url, { login_hint: await loginHint(sub) });
   }
 
   /** Opens the authorization URL in a browser whose camera shows `cameraPhoto`; returns what the relying party receives. */
@@ -573,18 +565,7 @@ describe('an IdP that cannot sign its hint (Okta, Keycloak, Cognito): a plain lo
   });
 
   async function signIn(cameraPhoto: string, hint = USER) {
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: rp.url,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-      state,
-      login_hint: hint,
-    });
+    const { url, verifier, nonce, state } = await authorizationRequest(config, rp.url, { scope: 'openid profile', login_hint: hint });
     const ctx = await newContext(cameraPhoto);
     try {
       const page = await ctx.newPage();
@@ -698,14 +679,8 @@ describe('a relying party that authenticates with private_key_jwt (Okta, Keycloa
         await waitInPage(page, `document.getElementById('status').textContent.startsWith('Done')`);
         const flows = [];
         for (let i = 0; i < 2; i++) {
-          const verifier = client.randomPKCECodeVerifier();
-          const state = client.randomState();
-          const url = client.buildAuthorizationUrl(config, {
-            redirect_uri: rp.url,
+          const { url, verifier, nonce, state } = await authorizationRequest(config, rp.url, {
             scope: 'openid profile',
-            code_challenge: await client.calculatePKCECodeChallenge(verifier),
-            code_challenge_method: 'S256',
-            state,
             login_hint: 'carol',
           });
           // a page per sign-in (the last one's redirect may still be landing); no PIN: the face page may
@@ -713,16 +688,18 @@ describe('a relying party that authenticates with private_key_jwt (Okta, Keycloa
           const signIn = await ctx.newPage();
           const received = withDiagnosis(signIn, rp.next());
           await signIn.goto(url.href, { waitUntil: 'commit' });
-          flows.push({ verifier, state, callback: (await received).url });
+          flows.push({ verifier, nonce, state, callback: (await received).url });
         }
         await expect(
           client.authorizationCodeGrant(forged, new URL(flows[0].callback), {
             pkceCodeVerifier: flows[0].verifier,
+            expectedNonce: flows[0].nonce,
             expectedState: flows[0].state,
           }),
         ).rejects.toMatchObject({ error: 'invalid_client' });
         const tokens = await client.authorizationCodeGrant(config, new URL(flows[1].callback), {
           pkceCodeVerifier: flows[1].verifier,
+          expectedNonce: flows[1].nonce,
           expectedState: flows[1].state,
         });
         expect(tokens.claims()).toMatchObject({ amr: ['face'], preferred_username: 'carol' });
@@ -782,7 +759,7 @@ describe('relying-party administration', () => {
   };
   const valid = { name: 'Admin test', redirect_uris: [] as string[] };
 
-  it('is for the admin credential only: no credential, a client token and its short-lived access token are refused', async () => {
+  it('is for the admin credential only: no credential, client tokens of both environments and a short-lived access token are refused', async () => {
     valid.redirect_uris = [rp.url];
     const secret = (await call('/generateToken', ADMIN, { name: 'oidc admin probe', environment: 'production' })).json as {
       client_token: string;
@@ -792,12 +769,42 @@ describe('relying-party administration', () => {
     const access = (await call('/token', undefined, { client_id: secret.client.client_id, client_secret: secret.client_secret })).json
       .client_token as string;
     expect(access).toMatch(/^fna_/);
-    for (const cred of [undefined, t.token, secret.client_token, access]) {
+    const sandbox = (await call('/generateToken', ADMIN, { name: 'oidc admin probe (sandbox)', environment: 'sandbox' })).json
+      .client_token as string;
+    const rpId = ((await call('/admin/oidc/clients', ADMIN, undefined, 'GET')).json.relying_parties as { client_id: string }[])[0]
+      .client_id;
+    for (const cred of [undefined, t.token, secret.client_token, access, sandbox]) {
       const created = await call('/admin/oidc/clients', cred, valid);
       expect([401, 403]).toContain(created.status);
       expect(created.json.ok).toBe(false);
       expect([401, 403]).toContain((await call('/admin/oidc/clients', cred, undefined, 'GET')).status);
+      for (const [path, body] of [
+        [`/admin/oidc/clients/${rpId}/disable`, {}],
+        [`/admin/oidc/clients/${rpId}/enrolments/remove`, { subject: 'alice' }],
+        [`/admin/oidc/clients/${rpId}/enrolments/invite`, { subject: 'mallory' }],
+      ] as const) {
+        const r = await call(path, cred, body);
+        expect([path, [401, 403].includes(r.status), r.json.ok]).toEqual([path, true, false]);
+      }
     }
+    // nothing changed: the relying party is still enabled and no invitation was issued
+    expect(
+      (
+        (await call('/admin/oidc/clients', ADMIN, undefined, 'GET')).json.relying_parties as {
+          client_id: string;
+          disabled_at: string | null;
+        }[]
+      ).find((r) => r.client_id === rpId)?.disabled_at,
+    ).toBeNull();
+    expect(
+      Number(
+        (
+          await t.app
+            .get<DataSource>(DATA_SOURCE)
+            .query<{ n: string }[]>(`SELECT count(*) AS n FROM oidc_invitations WHERE client_id = $1`, [rpId])
+        )[0].n,
+      ),
+    ).toBe(0);
     expect(
       Number(
         (

@@ -14,7 +14,7 @@ import { SignJWT } from 'jose';
 import * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
-import { CallbackServer, fetchTrusting, selfSignedCertificate, waitInPage } from '../support/oidc';
+import { authorizationRequest, CallbackServer, fetchTrusting, selfSignedCertificate, waitInPage } from '../support/oidc';
 import { freePort } from '../support/server-process';
 import { arg, percentile, repoRoot } from './common';
 
@@ -84,9 +84,6 @@ async function main(): Promise<void> {
     browsers.push(b1, b2);
     const results: Run[] = [];
     for (let i = 0; i < runs + 1; i++) {
-      const verifier = client.randomPKCECodeVerifier();
-      const nonce = client.randomNonce();
-      const state = client.randomState();
       const hint = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer(clientId)
@@ -94,15 +91,7 @@ async function main(): Promise<void> {
         .setSubject('bench-user')
         .setIssuedAt()
         .sign(new TextEncoder().encode(secret));
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: rp.url,
-        scope: 'openid',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        nonce,
-        state,
-        login_hint: hint,
-      });
+      const { url, verifier, nonce, state } = await authorizationRequest(config, rp.url, { login_hint: hint });
       const ctx = await (i === 0 ? b1 : b2).newContext({ ignoreHTTPSErrors: true });
       const page = await ctx.newPage();
       const t0 = performance.now();

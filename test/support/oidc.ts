@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as client from 'openid-client';
 import type { Page } from 'playwright-core';
 import { freePort } from './server-process';
 
@@ -149,4 +150,32 @@ export class CallbackServer {
   close(): Promise<void> {
     return new Promise((r) => this.server.close(() => r()));
   }
+}
+
+export interface AuthorizationRequest {
+  url: URL;
+  verifier: string;
+  nonce: string;
+  state: string;
+}
+
+/** A code + PKCE (S256) authorization request with a fresh verifier, nonce and state; `params` adds scope, login_hint… */
+export async function authorizationRequest(
+  config: client.Configuration,
+  redirectUri: string,
+  params: Record<string, string>,
+): Promise<AuthorizationRequest> {
+  const verifier = client.randomPKCECodeVerifier();
+  const nonce = client.randomNonce();
+  const state = client.randomState();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    nonce,
+    state,
+    ...params,
+  });
+  return { url, verifier, nonce, state };
 }

@@ -98,14 +98,14 @@ export class OidcInteractions {
   }
 
   /** The interaction, its relying party and its subject; throws SubjectError when the relying party's hint does not hold. */
-  private async load(req: Request, res: Response): Promise<{ uid: string; params: Record<string, unknown>; it: Interaction }> {
+  private async load(req: Request, res: Response): Promise<{ uid: string; it: Interaction }> {
     const provider = await this.oidc.provider();
     const details = await provider.interactionDetails(req, res);
     const params = details.params as Record<string, unknown>;
     const active = await this.rps.active(String(params.client_id));
     if (!active) throw new SubjectError('unknown or disabled relying party');
     const subject = await resolveSubject(active.rp, active.secret, await this.root(), params, this.oidc.issuer, new Date());
-    return { uid: details.uid, params, it: await this.interaction(active.rp, active.secret, subject) };
+    return { uid: details.uid, it: await this.interaction(active.rp, active.secret, subject) };
   }
 
   /** The relying party's API client as a principal, and the subject's enrolment. */
@@ -213,7 +213,8 @@ export class OidcInteractions {
 
   /** POST /interaction/:uid/frame: quick feedback on a small preview frame (face found, single, lit, live). */
   private async frame(req: Request, res: Response): Promise<void> {
-    const { uid } = await this.load(req, res);
+    // twice a second: only the interaction (cookie + uid) is checked here; the subject was checked by the page
+    const { uid } = await (await this.oidc.provider()).interactionDetails(req, res);
     this.checkCsrf(req, uid);
     await this.checkFrame(req, res, uid);
   }
@@ -226,10 +227,7 @@ export class OidcInteractions {
   }
 
   private async checkFrame(req: Request, res: Response, uid: string): Promise<void> {
-    const n = (this.frameChecks.get(uid) ?? 0) + 1;
-    this.frameChecks.set(uid, n);
-    if (this.frameChecks.size > 10_000) this.frameChecks.delete(this.frameChecks.keys().next().value!);
-    if (n > FRAME_CHECKS_PER_INTERACTION) throw new ApiError(429, 'too many frame checks for this sign-in', 'rate_limited');
+    if (count(this.frameChecks, uid) > FRAME_CHECKS_PER_INTERACTION) throw new ApiError(429, 'too many frame checks for this sign-in', 'rate_limited');
     const bytes = (req.files as Express.Multer.File[] | undefined)?.find((f) => f.fieldname === 'frame')?.buffer;
     if (!bytes) throw new ApiError(400, "missing image field 'frame'", 'missing_field');
     const r = await this.faces.analyze(bytes, 'frame', { quality: true, liveness: this.config.livenessGate }, false, requestSignal(req));
@@ -364,9 +362,7 @@ export class OidcInteractions {
       tokenRef: ref,
       accuracy: level,
     });
-    const attempt = (this.attempts.get(uid) ?? 0) + 1;
-    this.attempts.set(uid, attempt);
-    if (this.attempts.size > 10_000) this.attempts.delete(this.attempts.keys().next().value!);
+    const attempt = count(this.attempts, uid);
     if ((o.reason === 'no_match' || o.reason === 'not_live') && attempt < ATTEMPTS_PER_INTERACTION) {
       res.json({
         ok: true,
@@ -503,6 +499,14 @@ export class OidcInteractions {
     });
     return r;
   }
+}
+
+/** Counts one more event for a sign-in; the oldest sign-ins are forgotten beyond 10,000 (per process). */
+function count(counts: Map<string, number>, key: string): number {
+  const n = (counts.get(key) ?? 0) + 1;
+  counts.set(key, n);
+  if (counts.size > 10_000) counts.delete(counts.keys().next().value!);
+  return n;
 }
 
 /**

@@ -7,7 +7,7 @@ import Provider, { interactionPolicy, type Configuration, type KoaContextWithOID
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { PEPPER } from '../tokens/identity-token.service';
-import { postgresAdapter, sweepExpired } from './adapter';
+import { postgresAdapter, sweepExpired, type OidcAdapter } from './adapter';
 import { RelyingParties } from './relying-parties';
 import { OidcSigningKeys, type KeySet } from './signing-keys';
 
@@ -51,13 +51,13 @@ export class OidcProvider implements OnApplicationShutdown {
     @Inject(PEPPER) private readonly peppers: PepperRing,
     private readonly keys: OidcSigningKeys,
     private readonly rps: RelyingParties,
-  ) {}
+  ) {
+    this.usernames = new (postgresAdapter(ds, () => Promise.resolve(undefined)))('FacenitionUsername');
+  }
 
   /** preferred_username of the accounts of recent sign-ins (standard relying parties), kept with the provider's artefacts for 10 minutes. */
-  private get usernames() {
-    const Adapter = postgresAdapter(this.ds, () => Promise.resolve(undefined));
-    return new Adapter('FacenitionUsername');
-  }
+  private readonly usernames: OidcAdapter;
+
 
   /** Keeps the user name a relying party's hint gave, for the id_token and userinfo of this sign-in. */
   async rememberUsername(accountId: string, username: string): Promise<void> {
