@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,12 @@ export function arg(name: string, def?: string): string {
 }
 
 export const repoRoot = resolve(__dirname, '../..');
+
+/** The first photo of each of the first `n` people of LFW in sorted order (the set bench:pipeline and bench:peers share). */
+export function lfwSample(data: string, n: number, skip = 0): string[] {
+  const people = readdirSync(join(data, 'images')).sort().slice(skip, skip + n);
+  return people.map((p) => join(data, 'images', p, readdirSync(join(data, 'images', p)).sort()[0]));
+}
 
 export async function startPool(workers = Number(arg('workers', String(Math.min(2, availableParallelism()))))): Promise<FacePool> {
   const pool = new FacePool({

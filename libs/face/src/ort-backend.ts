@@ -1,29 +1,34 @@
 import * as ort from 'onnxruntime-node';
 import type { InferenceBackend, TensorOut } from './backend';
-import { loadVerifiedModels, type ModelName } from './models';
+import { loadVerifiedModels, sessionModelBytes, type ModelName } from './models';
 
-/**
- * Graph optimisation level per model. Measured on the 2-core AVX-512 build machine with ORT 1.30:
- * 'all' (layout transforms) makes fr_feature 3x slower (~110 ms vs ~33 ms with 'extended') while
- * it speeds up fr_detect (4 vs 14 ms) and fr_landmark; `npm run bench:lfw` prints per-stage times.
- */
-const OPTIMISATION: Partial<Record<ModelName, 'disabled' | 'basic' | 'extended' | 'all'>> = { fr_feature: 'extended' };
+export interface OrtBackendOptions {
+  /** ORT intra-op threads per session (1: scale with workers instead). */
+  intraOpThreads?: number;
+  /**
+   * Run fr_feature and fr_liveness from their PRelu rewrite (model-rewrite.ts; default true). False
+   * runs the pinned files as they are (for comparisons: `npm run bench:pipeline` prints both).
+   */
+  rewrite?: boolean;
+  /** ORT graph optimisation level for every model (default 'all': NCHWc layout, fusions). */
+  optimisation?: 'disabled' | 'basic' | 'extended' | 'all';
+}
 
 /** onnxruntime-node sessions created once from verified model bytes; CPU, single intra-op thread. */
 export class OrtBackend implements InferenceBackend {
   private constructor(private readonly sessions: Map<ModelName, ort.InferenceSession>) {}
 
-  static async create(modelsDir: string, intraOpThreads = 1): Promise<OrtBackend> {
+  static async create(modelsDir: string, opts: OrtBackendOptions = {}): Promise<OrtBackend> {
     const models = loadVerifiedModels(modelsDir);
     const sessions = new Map<ModelName, ort.InferenceSession>();
     for (const [name, bytes] of models) {
       sessions.set(
         name,
-        await ort.InferenceSession.create(bytes, {
+        await ort.InferenceSession.create(sessionModelBytes(name, bytes, opts.rewrite ?? true), {
           executionProviders: ['cpu'],
-          intraOpNumThreads: intraOpThreads,
+          intraOpNumThreads: opts.intraOpThreads ?? 1,
           interOpNumThreads: 1,
-          graphOptimizationLevel: OPTIMISATION[name] ?? 'all',
+          graphOptimizationLevel: opts.optimisation ?? 'all',
           logSeverityLevel: 3,
         }),
       );

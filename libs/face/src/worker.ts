@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   if (!port) throw new Error('worker.ts must run in a worker thread');
   let engine: FaceEngine;
   try {
-    const backend = await OrtBackend.create(init.modelsDir, init.intraOpThreads);
+    const backend = await OrtBackend.create(init.modelsDir, { intraOpThreads: init.intraOpThreads });
     engine = new FaceEngine(backend, init.detect);
   } catch (err) {
     port.postMessage({ type: 'init-error', name: (err as Error).name, message: (err as Error).message } satisfies WorkerReply);
