@@ -1,4 +1,4 @@
-import { cropAffine, halve, ImagePyramid, toTensor, type RawImage } from './image';
+import { cropAffine, halve, ImagePyramid, toGray, toTensor, warpBilinear, warpBilinearReference, type Affine, type RawImage } from './image';
 
 function gradient(w: number, h: number): RawImage {
   const data = new Uint8Array(w * h * 3);
@@ -42,5 +42,28 @@ describe('image primitives', () => {
     const img: RawImage = { width: 1, height: 1, channels: 3, data: Uint8Array.from([10, 20, 30]) };
     expect(Array.from(toTensor(img, {}))).toEqual([10, 20, 30]);
     expect(Array.from(toTensor(img, { bgr: true, mean: 10, std: 2 }))).toEqual([10, 5, 0]);
+  });
+});
+
+describe('warpBilinear fast path', () => {
+  it('gives exactly the reference output for scale + translation maps (up, down, off the edges, gray and RGB)', () => {
+    const img = gradient(97, 61);
+    let seed = 7;
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (img.data[i] + (seed = (seed * 1103515245 + 12345) >>> 0) % 37) & 255;
+    const gray = toGray(img);
+    const maps: Affine[] = [
+      cropAffine(0, 0, 97, 61, 320, 240),
+      cropAffine(-13.3, 5.7, 60.2, 40.9, 64, 64),
+      cropAffine(80, 50, 40, 40, 33, 17),
+      cropAffine(-200, -200, 10, 10, 8, 8),
+      [0.31, 0, 2.2, 0, 0.47, -1.4],
+    ];
+    for (const m of maps) {
+      for (const src of [img, gray]) {
+        const fast = warpBilinear(src, m, 50, 40, 127);
+        const ref = warpBilinearReference(src, m, 50, 40, 127);
+        expect(Buffer.from(fast.data).equals(Buffer.from(ref.data))).toBe(true);
+      }
+    }
   });
 });

@@ -82,7 +82,16 @@ export class ImagePyramid {
   }
 }
 
+/**
+ * Bilinear warp: out(x, y) = src(m(x, y)); pixels mapping outside [-1, w] x [-1, h] take `fill`,
+ * the rest sample with clamped edges and round to the nearest integer.
+ */
 export function warpBilinear(src: RawImage, m: Affine, outW: number, outH: number, fill = 0): RawImage {
+  return m[1] === 0 && m[3] === 0 ? warpAxisAligned(src, m, outW, outH, fill) : warpBilinearReference(src, m, outW, outH, fill);
+}
+
+/** The general affine case, one pixel at a time (also the reference the fast paths are tested against). */
+export function warpBilinearReference(src: RawImage, m: Affine, outW: number, outH: number, fill = 0): RawImage {
   const c = src.channels;
   const out = new Uint8Array(outW * outH * c);
   const sw = src.width;
@@ -112,7 +121,67 @@ export function warpBilinear(src: RawImage, m: Affine, outW: number, outH: numbe
       for (let ch = 0; ch < c; ch++) {
         const top = d[p00 + ch] + (d[p01 + ch] - d[p00 + ch]) * fx;
         const bot = d[p10 + ch] + (d[p11 + ch] - d[p10 + ch]) * fx;
-        out[o + ch] = Math.round(top + (bot - top) * fy);
+        // values lie in [0, 255]: truncating v + 0.5 is Math.round(v), several times faster
+        out[o + ch] = (top + (bot - top) * fy + 0.5) | 0;
+      }
+    }
+  }
+  return { width: outW, height: outH, channels: c, data: out };
+}
+
+/**
+ * Scale + translation only (every crop and the detector's view): the source column and row of each
+ * output pixel, and their weights, are computed once per column and once per row instead of per
+ * pixel. Same arithmetic in the same order as the reference, so the output is identical (tested);
+ * ~10x faster on the detector's 320x240 view.
+ */
+function warpAxisAligned(src: RawImage, m: Affine, outW: number, outH: number, fill: number): RawImage {
+  const c = src.channels;
+  const out = new Uint8Array(outW * outH * c);
+  const sw = src.width;
+  const sh = src.height;
+  const d = src.data;
+  // per column: inside?, source offsets of the two neighbours (times channels), weight
+  const colIn = new Uint8Array(outW);
+  const colA = new Int32Array(outW);
+  const colB = new Int32Array(outW);
+  const colF = new Float64Array(outW);
+  for (let x = 0; x < outW; x++) {
+    const sx = m[0] * x + m[1] * 0 + m[2];
+    colIn[x] = sx < -1 || sx > sw ? 0 : 1;
+    const x0 = Math.floor(sx);
+    colF[x] = sx - x0;
+    colA[x] = Math.min(Math.max(x0, 0), sw - 1) * c;
+    colB[x] = Math.min(Math.max(x0 + 1, 0), sw - 1) * c;
+  }
+  for (let y = 0; y < outH; y++) {
+    const sy = m[3] * 0 + m[4] * y + m[5];
+    const rowOut = y * outW * c;
+    if (sy < -1 || sy > sh) {
+      out.fill(fill, rowOut, rowOut + outW * c);
+      continue;
+    }
+    const y0 = Math.floor(sy);
+    const fy = sy - y0;
+    const rowA = Math.min(Math.max(y0, 0), sh - 1) * sw * c;
+    const rowB = Math.min(Math.max(y0 + 1, 0), sh - 1) * sw * c;
+    for (let x = 0; x < outW; x++) {
+      const o = rowOut + x * c;
+      if (colIn[x] === 0) {
+        for (let ch = 0; ch < c; ch++) out[o + ch] = fill;
+        continue;
+      }
+      const fx = colF[x];
+      const p00 = rowA + colA[x];
+      const p01 = rowA + colB[x];
+      const p10 = rowB + colA[x];
+      const p11 = rowB + colB[x];
+      for (let ch = 0; ch < c; ch++) {
+        const a = d[p00 + ch];
+        const b = d[p10 + ch];
+        const top = a + (d[p01 + ch] - a) * fx;
+        const bot = b + (d[p11 + ch] - b) * fx;
+        out[o + ch] = (top + (bot - top) * fy + 0.5) | 0;
       }
     }
   }
