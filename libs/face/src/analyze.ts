@@ -33,6 +33,16 @@ export interface AnalyzeResult {
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
+/**
+ * Longest side of the working image for analyses that are not exhaustive. The coarse detector pass
+ * sees the whole image at 320x240 and finds faces from ~24 detector pixels, i.e. 7.5% of the longer
+ * side: at 1600 px every face it can find spans >= 120 px, more than the 112 px the embedder aligns
+ * to, so nothing is lost; a 12-megapixel photo is decoded at a quarter of its pixels instead (JPEG
+ * shrink-on-load in libvips: 4000x3000 analysed in ~1/5 of the time, `npm run bench:pipeline`).
+ * /detect (exhaustive: small faces in group photos) keeps the full working size.
+ */
+export const ANALYSIS_MAX_SIDE = 1600;
+
 /** One image through the engine: decode, detect, then the requested per-face analyses of the primary face. */
 export async function analyzeImage(
   engine: FaceEngine,
@@ -48,7 +58,10 @@ export async function analyzeImage(
     timings[name] = (timings[name] ?? 0) + (t2 - t);
     t = t2;
   };
-  const decoded = await decodeImage(bytes, limits);
+  const decoded = await decodeImage(
+    bytes,
+    req.exhaustive ? limits : { ...limits, workingMaxSide: Math.min(limits.workingMaxSide, ANALYSIS_MAX_SIDE) },
+  );
   const pyr = new ImagePyramid(decoded.image);
   lap('decode');
   const faces = await engine.detect(pyr, req.exhaustive ?? false);

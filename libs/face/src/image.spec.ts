@@ -67,3 +67,30 @@ describe('warpBilinear fast path', () => {
     }
   });
 });
+
+describe('halve', () => {
+  it('matches a direct 2x2 box average on odd and even sizes, gray and RGB, and handles 1-pixel sides', () => {
+    for (const [w, h] of [
+      [7, 5],
+      [8, 6],
+      [1, 9],
+      [9, 1],
+      [2, 2],
+    ]) {
+      for (const c of [1, 3] as const) {
+        const data = Uint8Array.from({ length: w * h * c }, (_, i) => (i * 37 + 11) & 255);
+        const out = halve({ width: w, height: h, channels: c, data });
+        const ow = Math.max(1, w >> 1);
+        const oh = Math.max(1, h >> 1);
+        expect([out.width, out.height]).toEqual([ow, oh]);
+        const at = (x: number, y: number, k: number) => data[(Math.min(y, h - 1) * w + Math.min(x, w - 1)) * c + k];
+        for (let y = 0; y < oh; y++)
+          for (let x = 0; x < ow; x++)
+            for (let k = 0; k < c; k++) {
+              const want = (at(2 * x, 2 * y, k) + at(2 * x + 1, 2 * y, k) + at(2 * x, 2 * y + 1, k) + at(2 * x + 1, 2 * y + 1, k) + 2) >> 2;
+              expect(out.data[(y * ow + x) * c + k]).toBe(want);
+            }
+      }
+    }
+  });
+});
