@@ -23,11 +23,14 @@ export async function startBenchServer(
   env: Record<string, string>,
   name: string,
   entry = 'test/bench/licensed-server.js',
+  /** Pin the server to these CPUs (`taskset -c`), e.g. '1' or '0,1'. */
+  cpus?: string,
 ): Promise<BenchServer> {
   const port = 18000 + Math.floor(Math.random() * 1000);
   const admin = randomBytes(24).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'facenition-bench-'));
-  const server = spawn(process.execPath, [join(repoRoot, entry)], {
+  const [cmd, args] = cpus ? ['taskset', ['-c', cpus, process.execPath, join(repoRoot, entry)]] : [process.execPath, [join(repoRoot, entry)]];
+  const server = spawn(cmd, args, {
     env: {
       ...process.env,
       FACENITION_PORT: String(port),
