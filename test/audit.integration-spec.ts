@@ -1,3 +1,4 @@
+import { AuditService } from '@facenition/audit';
 import { DATA_SOURCE } from '@facenition/database';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
@@ -67,6 +68,38 @@ describe('audit log: one record per call, tamper-evident, queryable (real Postgr
     const v = await adminGet('/admin/audit/verify').expect(200);
     expect(v.body.verification).toMatchObject({ ok: true, anchor_seq: '0' });
     expect(v.body.verification.checked).toBeGreaterThan(3);
+  });
+
+  it('concurrent appends (one statement each, hash computed by the database) form one chain that verifies', async () => {
+    const audit = t.app.get(AuditService);
+    const before = (await adminGet('/admin/audit/verify').expect(200)).body.verification.checked as number;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        audit.append({
+          ts: new Date(Date.UTC(2026, 11, 1, 12, 0, 0, i)),
+          requestId: `concurrent-${i}`,
+          clientId: i % 2 ? null : '0b9f3c2e-8a8e-4a55-9a49-1d6c1c3f0e11',
+          endpoint: '/authenticate',
+          status: i % 3 ? 200 : 401,
+          errorCode: i % 3 ? null : 'not_authenticated',
+          decision: i % 3 ? 'authenticated' : null,
+          score: i % 4 ? 0.1 * i + 1 / 3 : null,
+          threshold: 0.4182,
+          accuracy: 4,
+          tokenRef: 'ab12cd34',
+          latencyMs: 12.345 + i,
+          sourceIp: '10.0.0.7',
+          clientRequestId: i % 5 ? `client-req-${i} "quoted" \\ é ✓` : undefined,
+          subjectRef: i % 7 ? undefined : `sub-${i}-\u00e9`,
+        }),
+      ),
+    );
+    const seqs = results.map((r) => BigInt(r.seq)).sort((a, b) => (a < b ? -1 : 1));
+    // 40 consecutive sequence numbers, none twice
+    seqs.forEach((s, i) => expect(s).toBe(seqs[0] + BigInt(i)));
+    const v = await adminGet('/admin/audit/verify').expect(200);
+    expect(v.body.verification).toMatchObject({ ok: true });
+    expect(v.body.verification.checked).toBeGreaterThanOrEqual(before + 40);
   });
 
   it('the database refuses UPDATE on audit rows (append-only trigger)', async () => {

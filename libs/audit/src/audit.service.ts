@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAnchorEntity, AuditHeadEntity, AuditRecordEntity, DATA_SOURCE } from '@facenition/database';
 import type { DataSource, EntityManager } from 'typeorm';
-import { chainHash, GENESIS_HASH, type AuditFields } from './chain';
+import { canonicalTail, chainHash, GENESIS_HASH, type AuditFields } from './chain';
 
 export interface AuditQuery {
   from?: Date;
@@ -43,6 +43,24 @@ export interface AuditView {
   subject_ref: string | null;
   hash: string;
 }
+
+/** $16 is canonicalTail(fields): the canonical form is '["' || seq || '",' followed by it (chain.ts). */
+const APPEND_SQL = `
+WITH head AS (
+  SELECT seq + 1 AS seq, hash AS prev,
+         sha256(hash || convert_to('["' || (seq + 1)::text || '",', 'UTF8') || $16::bytea) AS hash
+    FROM audit_head WHERE id = 1 FOR UPDATE
+), ins AS (
+  INSERT INTO audit_log (seq, ts, request_id, client_id, endpoint, status, error_code, decision, score, threshold, accuracy,
+                         token_ref, latency_ms, source_ip, client_request_id, subject_ref, prev_hash, hash)
+  SELECT head.seq, $1::timestamptz, $2::text, $3::uuid, $4::text, $5::integer, $6::text, $7::text, $8::double precision,
+         $9::double precision, $10::integer, $11::text, $12::double precision, $13::text, $14::text, $15::text, head.prev, head.hash
+    FROM head
+  RETURNING seq
+), moved AS (
+  UPDATE audit_head SET seq = head.seq, hash = head.hash FROM head WHERE audit_head.id = 1
+)
+SELECT seq FROM ins`;
 
 export const AUDIT_COLUMNS: (keyof AuditView)[] = [
   'seq',
@@ -87,28 +105,36 @@ export function auditView(r: AuditRecordEntity): AuditView {
 }
 
 /**
- * Append-only, hash-chained audit log. Each append locks the chain head row (FOR UPDATE), so
- * appends from every replica form one sequence; the transaction commits before the caller sends
- * its response.
+ * Append-only, hash-chained audit log. Each append is ONE statement: it locks the chain head row
+ * (FOR UPDATE), computes the next link's hash in the database (SHA-256 of the previous hash and the
+ * record's canonical form, exactly chainHash), inserts the record and moves the head. So appends from
+ * every replica form one sequence, and the statement commits before the caller sends its response
+ * (one round trip instead of five: begin, lock, insert, update, commit).
  */
 @Injectable()
 export class AuditService {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   async append(fields: AuditFields): Promise<{ seq: string }> {
-    return this.ds.transaction(async (m) => {
-      const head = await m
-        .getRepository(AuditHeadEntity)
-        .createQueryBuilder('h')
-        .setLock('pessimistic_write')
-        .where('h.id = 1')
-        .getOneOrFail();
-      const seq = (BigInt(head.seq) + 1n).toString();
-      const hash = chainHash(head.hash, seq, fields);
-      await m.insert(AuditRecordEntity, { seq, ...fields, prevHash: head.hash, hash });
-      await m.update(AuditHeadEntity, { id: 1 }, { seq, hash });
-      return { seq };
-    });
+    const rows: { seq: string }[] = await this.ds.query(APPEND_SQL, [
+      fields.ts,
+      fields.requestId,
+      fields.clientId,
+      fields.endpoint,
+      fields.status,
+      fields.errorCode,
+      fields.decision,
+      fields.score,
+      fields.threshold,
+      fields.accuracy,
+      fields.tokenRef,
+      fields.latencyMs,
+      fields.sourceIp,
+      fields.clientRequestId ?? null,
+      fields.subjectRef ?? null,
+      Buffer.from(canonicalTail(fields), 'utf8'),
+    ]);
+    return { seq: String(rows[0].seq) };
   }
 
   private filtered(m: EntityManager, q: Omit<AuditQuery, 'limit'>) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonical, chainHash, GENESIS_HASH, type AuditFields } from './chain';
+import { canonical, canonicalTail, chainHash, GENESIS_HASH, type AuditFields } from './chain';
 
 const record: AuditFields = {
   ts: new Date('2026-11-27T12:00:00.123Z'),
@@ -83,5 +83,19 @@ describe('audit hash chain', () => {
     const h2 = chainHash(h1, '2', second);
     const forgedH1 = chainHash(GENESIS_HASH, '1', { ...record, decision: 'not_authenticated' });
     expect(chainHash(forgedH1, '2', second)).not.toEqual(h2);
+  });
+});
+
+describe('canonicalTail (the part of the canonical form the database appends after the sequence number)', () => {
+  it('is the canonical form without its first element, whatever the optional fields and characters', () => {
+    const variants: AuditFields[] = [
+      record,
+      { ...record, clientRequestId: 'id "q" \\ é ✓' },
+      { ...record, subjectRef: 'sub-1', clientRequestId: undefined },
+      { ...record, score: null, clientId: null, latencyMs: 1 / 3 },
+    ];
+    for (const f of variants) {
+      for (const seq of ['1', '42', '9007199254740993']) expect(`["${seq}",${canonicalTail(f)}`).toBe(canonical(seq, f));
+    }
   });
 });

@@ -51,6 +51,15 @@ export function canonical(seq: string, f: AuditFields): string {
   return JSON.stringify(values);
 }
 
+/**
+ * canonical(seq, f) without its first element: canonical(seq, f) === `["${seq}",` + canonicalTail(f).
+ * The database appends in one statement and knows seq only there (AuditService.append).
+ */
+export function canonicalTail(f: AuditFields): string {
+  const full = canonical('0', f);
+  return full.slice('["0",'.length);
+}
+
 /** hash_n = SHA-256(hash_{n-1} || canonical(record_n)). */
 export function chainHash(prev: Buffer, seq: string, f: AuditFields): Buffer {
   return createHash('sha256').update(prev).update(canonical(seq, f)).digest();
