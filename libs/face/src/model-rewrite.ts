@@ -7,7 +7,7 @@ import { decodeModel, decodeTensor, encodeFloatTensor, encodeModel, type OnnxNod
  *
  * Why: ORT's CPU PRelu kernel is slow and is not part of its NCHWc layout, so every PRelu forces a
  * reorder out of and back into the blocked layout. Relu, Mul by a constant and Add are handled inside
- * it (ORT fuses them into the convolutions). On the 2-core AMD EPYC (Zen 4) build machine, one ORT
+ * it (ORT fuses them into the convolutions). On the 2-core AMD EPYC (AVX-512) build machine, one ORT
  * thread, optimisation 'all': fr_feature 8.6 ms -> 3.5 ms per call, of which PRelu alone was 5.8 ms
  * (`npm run bench:pipeline` prints the before and after). Outputs differ from the original's by
  * float rounding only (model-rewrite.spec.ts pins the maximum difference).
