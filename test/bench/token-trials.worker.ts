@@ -3,7 +3,7 @@
  * so the 1,000,000-trial run uses every core. Inputs and results stay in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DEFAULT_CODE, open } from '@facenition/tokenisation';
+import { open, type CodeParams } from '@facenition/tokenisation';
 
 export interface TrialEnrolment {
   rotationSeed: Uint8Array;
@@ -18,9 +18,11 @@ export interface TrialWorkerData {
   /** all probe embeddings, row-major, `dim` values each */
   embeddings: Float32Array;
   dim: number;
+  /** the polar code the tokens were made with */
+  code: CodeParams;
 }
 
-const { enrolled, embeddings, dim } = workerData as TrialWorkerData;
+const { enrolled, embeddings, dim, code } = workerData as TrialWorkerData;
 const bodies = enrolled.map((e) => Buffer.concat([e.header, e.helper]));
 const keys = enrolled.map((e) => ({ rotationSeed: Buffer.from(e.rotationSeed), macKey: Buffer.from(e.macKey) }));
 
@@ -30,7 +32,7 @@ parentPort!.on('message', (trials: Int32Array) => {
   for (let t = 0; t < out.length; t++) {
     const i = trials[2 * t];
     const probe = embeddings.subarray(trials[2 * t + 1] * dim, (trials[2 * t + 1] + 1) * dim);
-    const o = open(probe, keys[i], DEFAULT_CODE, enrolled[i].helper, enrolled[i].tag, bodies[i]);
+    const o = open(probe, keys[i], code, enrolled[i].helper, enrolled[i].tag, bodies[i]);
     out[t] = o.key ? o.score! : NaN;
   }
   parentPort!.postMessage(out, [out.buffer]);

@@ -1,6 +1,8 @@
 /**
  * Identity-token evaluation (ISO/IEC 24745 / 30136 style) on LFW:
- *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 1000000] [--per-person 25] [--threads N] [--link-pairs 2000|0]
+ *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 1000000] [--per-person 25] [--threads N] [--link-pairs 2000|0] [--k 128]
+ * --k: information bits of the polar code (key length; default the production K); N stays 4096 (#13's study of
+ *   key recovery at the level's own false-match rate)
  * - genuine pairs identity-balanced (at most --per-person pairs per person), each: enrol image A, verify image B
  * - impostor trials in the stolen-secret setting (right password and scope, another person's face)
  * - per accuracy level: FNMR / FMR of the protected scheme next to unprotected cosine on the same pairs
@@ -66,6 +68,10 @@ async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: num
   return out;
 }
 
+/** The code under test: the production code, or its K from --k. */
+const CODE = { ...DEFAULT_CODE, k: Number(arg('k', String(DEFAULT_CODE.k))) };
+if (!Number.isInteger(CODE.k) || CODE.k < 64 || CODE.k >= CODE.n || CODE.k % 8 !== 0) throw new Error(`--k must be a multiple of 8 in [64, ${CODE.n})`);
+
 interface Enrolled {
   keys: DerivedKeys;
   header: Buffer;
@@ -84,7 +90,7 @@ async function enrol(embedding: ArrayLike<number>, password: string, scope: stri
     expiresAt: 0,
     salt: randomBytes(16),
     tokenId: randomBytes(16),
-    code: DEFAULT_CODE,
+    code: CODE,
   };
   const keys = await deriveKeys(
     password,
@@ -93,14 +99,14 @@ async function enrol(embedding: ArrayLike<number>, password: string, scope: stri
     header.kdf,
     Buffer.alloc(32, 1),
   );
-  const { helper, key } = commit(embedding, keys, DEFAULT_CODE, randomBytes(DEFAULT_CODE.k / 8));
+  const { helper, key } = commit(embedding, keys, CODE, randomBytes(CODE.k / 8));
   const hb = encodeHeader(header);
   const body = Buffer.concat([hb, Buffer.from(helper)]);
   return { keys, header: hb, helper, tag: computeTag(keys.macKey, body, key) };
 }
 
 function tryOpen(e: Enrolled, probe: Float32Array) {
-  return open(probe, e.keys, DEFAULT_CODE, e.helper, e.tag, Buffer.concat([e.header, Buffer.from(e.helper)]));
+  return open(probe, e.keys, CODE, e.helper, e.tag, Buffer.concat([e.header, Buffer.from(e.helper)]));
 }
 
 async function main(): Promise<void> {
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
           enrolled: enrolled.map((e): TrialEnrolment => ({ ...e.keys, header: e.header, helper: e.helper, tag: e.tag })),
           embeddings: flat,
           dim: 512,
+          code: CODE,
         },
         trials,
         threads,
