@@ -29,7 +29,9 @@ export async function startBenchServer(
   const port = 18000 + Math.floor(Math.random() * 1000);
   const admin = randomBytes(24).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'facenition-bench-'));
-  const [cmd, args] = cpus ? ['taskset', ['-c', cpus, process.execPath, join(repoRoot, entry)]] : [process.execPath, [join(repoRoot, entry)]];
+  const [cmd, args] = cpus
+    ? ['taskset', ['-c', cpus, process.execPath, join(repoRoot, entry)]]
+    : [process.execPath, [join(repoRoot, entry)]];
   const server = spawn(cmd, args, {
     env: {
       ...process.env,

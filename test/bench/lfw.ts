@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ACCURACY_LEVELS, cosineSimilarity } from '@facenition/face';
-import { arg, mapLimit, median, percentile, rng, startPool } from './common';
+import { arg, mapLimit, median, percentile, rng, startPool, tenFoldAccuracy } from './common';
 
 interface Img {
   person: number;
@@ -68,25 +68,7 @@ async function main(): Promise<void> {
     }
     folds.push(fold);
   }
-  const accAt = (set: { s: number; same: boolean }[], t: number): number => set.filter((x) => x.s >= t === x.same).length / set.length;
-  const accs: number[] = [];
-  for (let f = 0; f < nFolds; f++) {
-    const train = folds.filter((_, g) => g !== f).flat();
-    const cands = [...new Set(train.map((x) => x.s))].sort((a, b) => a - b);
-    let best = -1;
-    let bestT = 0;
-    for (let c = 0; c < cands.length; c++) {
-      const t = c === 0 ? cands[0] : (cands[c] + cands[c - 1]) / 2;
-      const a = accAt(train, t);
-      if (a > best) {
-        best = a;
-        bestT = t;
-      }
-    }
-    accs.push(accAt(folds[f], bestT));
-  }
-  const mean = accs.reduce((s, v) => s + v, 0) / accs.length;
-  const sd = Math.sqrt(accs.reduce((s, v) => s + (v - mean) ** 2, 0) / (accs.length - 1));
+  const { mean, sd, perFold: accs } = tenFoldAccuracy(folds);
   console.log(
     `\n## pairs.txt (View 2, ${nFolds} folds x ${2 * perFold} pairs)\n10-fold accuracy ${(100 * mean).toFixed(2)}% ± ${(100 * sd).toFixed(2)}`,
   );

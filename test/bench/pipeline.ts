@@ -61,7 +61,11 @@ async function countMacs(name: ModelName, dims: number[]): Promise<number> {
   const found = readdirSync(tmpdir()).find((f) => f.startsWith(base) && f.endsWith('.json'));
   if (!found) throw new Error(`ORT wrote no profile for ${name}`);
   const file = join(tmpdir(), found);
-  type Ev = { cat: string; name: string; args?: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] } };
+  type Ev = {
+    cat: string;
+    name: string;
+    args?: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] };
+  };
   const events = JSON.parse(readFileSync(file, 'utf8')) as Ev[];
   rmSync(file, { force: true });
   let macs = 0;
@@ -101,7 +105,8 @@ async function peakGflops(): Promise<number> {
   const s = (x: string) => Buffer.from(x);
   const dim = (v: number) => enc(1, key(1, v));
   // ValueInfoProto { name, type: TypeProto { tensor_type { elem_type FLOAT, shape [n, n] } } }
-  const valueInfo = (name: string) => Buffer.concat([enc(1, s(name)), enc(2, enc(1, Buffer.concat([key(1, 1), enc(2, Buffer.concat([dim(n), dim(n)]))])))]);
+  const valueInfo = (name: string) =>
+    Buffer.concat([enc(1, s(name)), enc(2, enc(1, Buffer.concat([key(1, 1), enc(2, Buffer.concat([dim(n), dim(n)]))])))]);
   const node = Buffer.concat([enc(1, s('A')), enc(1, s('B')), enc(2, s('Y')), enc(4, s('MatMul'))]);
   const graph = Buffer.concat([enc(1, node), enc(2, s('peak')), enc(11, valueInfo('A')), enc(11, valueInfo('B')), enc(12, valueInfo('Y'))]);
   const model = Buffer.concat([key(1, 7), enc(8, Buffer.concat([enc(1, s('')), key(2, 13)])), enc(7, graph)]);
@@ -130,7 +135,11 @@ async function main(): Promise<void> {
   const data = arg('data', join(repoRoot, '../shared/datasets/lfw'));
   const n = Number(arg('n', '300'));
   const images = lfwSample(data, n).map((f) => readFileSync(f));
-  const mk = async (name: string, opts: Parameters<typeof OrtBackend.create>[1], perModel?: Partial<Record<ModelName, 'extended'>>): Promise<Config> => {
+  const mk = async (
+    name: string,
+    opts: Parameters<typeof OrtBackend.create>[1],
+    perModel?: Partial<Record<ModelName, 'extended'>>,
+  ): Promise<Config> => {
     let inner: InferenceBackend = await OrtBackend.create(modelsDir, opts);
     if (perModel) {
       // the previous production setting: fr_feature at 'extended', the others at 'all'
@@ -196,7 +205,19 @@ async function main(): Promise<void> {
   for (const k of keys) {
     console.log(k.padEnd(w) + configs.map((c) => median(c.stages[k]).toFixed(2).padStart(44)).join(''));
   }
-  console.log('p95 total'.padEnd(w) + configs.map((c) => percentile([...c.stages.total].sort((a, b) => a - b), 95).toFixed(2).padStart(44)).join(''));
+  console.log(
+    'p95 total'.padEnd(w) +
+      configs
+        .map((c) =>
+          percentile(
+            [...c.stages.total].sort((a, b) => a - b),
+            95,
+          )
+            .toFixed(2)
+            .padStart(44),
+        )
+        .join(''),
+  );
   console.log(`\nachieved GFLOP/s per model (2 x MACs / median model time; peak ${peak.toFixed(1)})`);
   for (const [m, mac] of Object.entries(macs)) {
     console.log(

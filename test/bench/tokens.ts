@@ -70,7 +70,8 @@ async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: num
 
 /** The code under test: the production code, or its K from --k. */
 const CODE = { ...DEFAULT_CODE, k: Number(arg('k', String(DEFAULT_CODE.k))) };
-if (!Number.isInteger(CODE.k) || CODE.k < 64 || CODE.k >= CODE.n || CODE.k % 8 !== 0) throw new Error(`--k must be a multiple of 8 in [64, ${CODE.n})`);
+if (!Number.isInteger(CODE.k) || CODE.k < 64 || CODE.k >= CODE.n || CODE.k % 8 !== 0)
+  throw new Error(`--k must be a multiple of 8 in [64, ${CODE.n})`);
 
 interface Enrolled {
   keys: DerivedKeys;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DECODE_LIMITS, FaceEngine, ImagePyramid, decodeImage, toTensor } from '@facenition/face';
+import { tenFoldAccuracy } from '../bench/common';
 
 export const imageFile = (data: string, name: string, n: string | number): string =>
   join(data, 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`);
@@ -65,27 +66,7 @@ export async function featureInput(engine: FaceEngine, bytes: Uint8Array): Promi
   return { input: toTensor(aligned, { bgr: true, mean: 127, std: 128 }), pyr };
 }
 
-/** Standard LFW 10-fold accuracy: best threshold on 9 folds, applied to the 10th (as test/bench/lfw.ts). */
+/** Standard LFW 10-fold accuracy (test/bench/common.ts tenFoldAccuracy, as test/bench/lfw.ts). */
 export function tenFold(folds: PairFold[], sim: (a: number, b: number) => number): { mean: number; sd: number; perFold: number[] } {
-  const scored = folds.map((f) => f.pairs.map((p) => ({ s: sim(p.a, p.b), same: p.same })));
-  const accAt = (set: { s: number; same: boolean }[], t: number): number => set.filter((x) => x.s >= t === x.same).length / set.length;
-  const perFold: number[] = [];
-  for (let f = 0; f < scored.length; f++) {
-    const train = scored.filter((_, g) => g !== f).flat();
-    const cands = [...new Set(train.map((x) => x.s))].sort((a, b) => a - b);
-    let best = -1;
-    let bestT = 0;
-    for (let c = 0; c < cands.length; c++) {
-      const t = c === 0 ? cands[0] : (cands[c] + cands[c - 1]) / 2;
-      const a = accAt(train, t);
-      if (a > best) {
-        best = a;
-        bestT = t;
-      }
-    }
-    perFold.push(accAt(scored[f], bestT));
-  }
-  const mean = perFold.reduce((s, v) => s + v, 0) / perFold.length;
-  const sd = Math.sqrt(perFold.reduce((s, v) => s + (v - mean) ** 2, 0) / (perFold.length - 1));
-  return { mean, sd, perFold };
+  return tenFoldAccuracy(folds.map((f) => f.pairs.map((p) => ({ s: sim(p.a, p.b), same: p.same }))));
 }

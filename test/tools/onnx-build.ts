@@ -4,7 +4,15 @@
  * initializers (INT8, UINT8, INT32, INT64, FLOAT), node attributes, graph outputs (ValueInfoProto) and
  * the default-domain opset import. Field numbers are those of onnx/onnx.proto.
  */
-import { decodeTensor, encodeFields, parseFields, type OnnxModel, type OnnxNode, type ProtoField } from '@facenition/face/onnx-proto';
+import {
+  decodeTensor,
+  encodeFields,
+  parseFields,
+  type OnnxModel,
+  type OnnxNode,
+  type ProtoField,
+  writeVarint,
+} from '@facenition/face/onnx-proto';
 
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 export type DataType = (typeof DT)[keyof typeof DT];
@@ -15,15 +23,7 @@ const varintField = (field: number, n: number | bigint): ProtoField => ({ field,
 
 function packedVarints(values: readonly (number | bigint)[]): Buffer {
   const out: number[] = [];
-  for (const v0 of values) {
-    let v = BigInt.asUintN(64, BigInt(v0));
-    do {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v !== 0n) b |= 0x80;
-      out.push(b);
-    } while (v !== 0n);
-  }
+  for (const v of values) writeVarint(out, v);
   return Buffer.from(out);
 }
 

@@ -134,6 +134,7 @@ export class AuditService {
       fields.subjectRef ?? null,
       Buffer.from(canonicalTail(fields), 'utf8'),
     ]);
+    if (rows.length !== 1) throw new Error('the audit chain head (audit_head, id 1) is missing: run the migrations');
     return { seq: String(rows[0].seq) };
   }
 

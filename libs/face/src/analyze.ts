@@ -38,7 +38,7 @@ const round1 = (v: number): number => Math.round(v * 10) / 10;
  * sees the whole image at 320x240 and finds faces from ~24 detector pixels, i.e. 7.5% of the longer
  * side: at 1600 px every face it can find spans >= 120 px, more than the 112 px the embedder aligns
  * to, so nothing is lost; a 12-megapixel photo is decoded at a quarter of its pixels instead (JPEG
- * shrink-on-load in libvips: 4000x3000 analysed in ~1/5 of the time, `npm run bench:pipeline`).
+ * shrink-on-load in libvips; a 4000x3000 JPEG took ~334 ms before this cap and ~120 ms after, docs/benchmarks.md).
  * /detect (exhaustive: small faces in group photos) keeps the full working size.
  */
 export const ANALYSIS_MAX_SIDE = 1600;

@@ -1,4 +1,14 @@
-import { cropAffine, halve, ImagePyramid, toGray, toTensor, warpBilinear, warpBilinearReference, type Affine, type RawImage } from './image';
+import {
+  cropAffine,
+  halve,
+  ImagePyramid,
+  toGray,
+  toTensor,
+  warpBilinear,
+  warpBilinearReference,
+  type Affine,
+  type RawImage,
+} from './image';
 
 function gradient(w: number, h: number): RawImage {
   const data = new Uint8Array(w * h * 3);
@@ -49,7 +59,7 @@ describe('warpBilinear fast path', () => {
   it('gives exactly the reference output for scale + translation maps (up, down, off the edges, gray and RGB)', () => {
     const img = gradient(97, 61);
     let seed = 7;
-    for (let i = 0; i < img.data.length; i++) img.data[i] = (img.data[i] + (seed = (seed * 1103515245 + 12345) >>> 0) % 37) & 255;
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (img.data[i] + ((seed = (seed * 1103515245 + 12345) >>> 0) % 37)) & 255;
     const gray = toGray(img);
     const maps: Affine[] = [
       cropAffine(0, 0, 97, 61, 320, 240),

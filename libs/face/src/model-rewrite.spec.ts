@@ -51,7 +51,9 @@ describe('PRelu rewrite', () => {
     const slope = m.graph.initializers.find((b) => decodeTensor(b).name === slopeName)!;
     slope[slope.length - 1] ^= 0x01;
     expect(() => sessionModelBytes('fr_feature', encodeModel(m))).toThrow(ModelIntegrityError);
-    expect(() => sessionModelBytes('fr_feature', encodeModel(m))).toThrow(/PRelu rewrite of fr_feature\.onnx has SHA-256 [0-9a-f]{64}, expected 1ce2e2fd/);
+    expect(() => sessionModelBytes('fr_feature', encodeModel(m))).toThrow(
+      /PRelu rewrite of fr_feature\.onnx has SHA-256 [0-9a-f]{64}, expected 1ce2e2fd/,
+    );
   });
 
   it('gives the original models outputs to float rounding on real faces (embedding and liveness)', async () => {

@@ -2,8 +2,8 @@ import { decodeModel, decodeTensor, encodeFloatTensor, encodeModel, type OnnxNod
 
 /**
  * PRelu with a constant per-channel slope s, rewritten as  y -> y*s + Relu(y)*(1-s)
- * (Relu, Mul, Mul, Add: exactly PRelu for every real s, as 1-s and s sum to 1 on the negative side and
- * Relu(y)*(1-s) + y*s = y on the positive side).
+ * (Relu, Mul, Mul, Add). It is PRelu for every real s: for y < 0, Relu(y) = 0 and y*s remains; for
+ * y >= 0, y*s + y*(1-s) = y.
  *
  * Why: ORT's CPU PRelu kernel is slow and is not part of its NCHWc layout, so every PRelu forces a
  * reorder out of and back into the blocked layout. Relu, Mul by a constant and Add are handled inside
@@ -51,7 +51,13 @@ export function rewritePRelu(model: Uint8Array): { bytes: Buffer; rewritten: num
     const [y] = n.inputs;
     const [z] = n.outputs;
     added.push(encodeFloatTensor(`${p}_s`, slope.t.dims, s));
-    added.push(encodeFloatTensor(`${p}_1ms`, slope.t.dims, s.map((v) => 1 - v)));
+    added.push(
+      encodeFloatTensor(
+        `${p}_1ms`,
+        slope.t.dims,
+        s.map((v) => 1 - v),
+      ),
+    );
     nodes.push(node('Relu', [y], `${p}_relu`, `${p}_relu`));
     nodes.push(node('Mul', [y, `${p}_s`], `${p}_ys`, `${p}_mul_s`));
     nodes.push(node('Mul', [`${p}_relu`, `${p}_1ms`], `${p}_r1ms`, `${p}_mul_1ms`));

@@ -26,7 +26,8 @@ function readVarint(buf: Buffer, pos: number): [bigint, number] {
   }
 }
 
-function writeVarint(out: number[], value: bigint | number): void {
+/** Appends the protobuf varint encoding of `value` (64-bit two's complement for negatives). */
+export function writeVarint(out: number[], value: bigint | number): void {
   let v = BigInt.asUintN(64, BigInt(value));
   do {
     let b = Number(v & 0x7fn);
@@ -92,7 +93,7 @@ const varintField = (field: number, n: number): ProtoField => ({ field, wire: 0,
 function varints(f: ProtoField): bigint[] {
   if (typeof f.value === 'bigint') return [f.value];
   const out: bigint[] = [];
-  for (let p = 0; p < f.value.length; ) {
+  for (let p = 0; p < f.value.length;) {
     const [v, np] = readVarint(f.value, p);
     out.push(v);
     p = np;
