@@ -122,3 +122,48 @@ export async function waitReady(port: number): Promise<void> {
   }
   throw new Error('server did not become ready');
 }
+
+/**
+ * Closed-loop load: `concurrency` callers each repeat `call` until `seconds` have passed. Latencies in
+ * ms, sorted; `failures` counts calls whose result was false.
+ */
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  call: () => Promise<boolean>,
+): Promise<{ lat: number[]; failures: number }> {
+  const lat: number[] = [];
+  let failures = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const t = process.hrtime.bigint();
+        if (!(await call())) failures++;
+        lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  return { lat, failures };
+}
+
+/** Enrols img1 with /generate and returns the multipart body of an /authenticate call with img2 against it. */
+export async function authenticateBody(
+  port: number,
+  token: string,
+  img1: Buffer,
+  img2: Buffer,
+  secrets: { password: string; scope: string },
+): Promise<{ body: Buffer; type: string }> {
+  const enrol = multipart({ image: img1, ...secrets });
+  const g = await postText(port, '/generate', token, enrol.body, enrol.type);
+  if (g.status !== 200) throw new Error(`/generate answered ${g.status}: ${g.text}`);
+  return multipart({ token: (JSON.parse(g.text) as { token: string }).token, image: img2, ...secrets });
+}
+
+/** An /authenticate call that answered 200 with authenticated: true. */
+export async function authenticated(port: number, token: string, auth: { body: Buffer; type: string }): Promise<boolean> {
+  const r = await postText(port, '/authenticate', token, auth.body, auth.type);
+  return r.status === 200 && (JSON.parse(r.text) as { authenticated?: boolean }).authenticated === true;
+}

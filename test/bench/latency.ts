@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_KDF } from '@facenition/tokenisation';
 import { arg, percentile, repoRoot, timeKdf } from './common';
-import { multipart, post, postText, startBenchServer } from './http';
+import { authenticateBody, authenticated, closedLoop, multipart, post, startBenchServer } from './http';
 
 async function main(): Promise<void> {
   const seconds = Number(arg('seconds', '20'));
@@ -34,20 +34,11 @@ async function main(): Promise<void> {
     }
     console.log(`POST /match, two 250x250 JPEGs (${img1.length} + ${img2.length} bytes), ${seconds} s per level`);
     for (const conc of [1, 4]) {
-      const lat: number[] = [];
-      let errors = 0;
-      const end = Date.now() + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: conc }, async () => {
-          while (Date.now() < end) {
-            const t = process.hrtime.bigint();
-            const status = await post(port, '/match', token, body, type);
-            if (status !== 200) errors++;
-            lat.push(Number(process.hrtime.bigint() - t) / 1e6);
-          }
-        }),
+      const { lat, failures: errors } = await closedLoop(
+        conc,
+        seconds,
+        async () => (await post(port, '/match', token, body, type)) === 200,
       );
-      lat.sort((a, b) => a - b);
       console.log(
         `  concurrency ${conc}: ${lat.length} requests, ${(lat.length / seconds).toFixed(1)} req/s, median ${percentile(lat, 50).toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, non-200: ${errors}`,
       );
@@ -55,24 +46,9 @@ async function main(): Promise<void> {
 
     // /authenticate at concurrency 1: one enrolment, then a fresh photo per call (production KDF, liveness gate on)
     const secrets = { password: 'latency benchmark secret', scope: 'bench.example/login' };
-    const enrol = multipart({ image: img1, ...secrets });
-    const g = await postText(port, '/generate', token, enrol.body, enrol.type);
-    if (g.status !== 200) throw new Error(`/generate answered ${g.status}: ${g.text}`);
-    const idToken = (JSON.parse(g.text) as { token: string }).token;
-    const auth = multipart({ token: idToken, image: img2, ...secrets });
-    const first = await postText(port, '/authenticate', token, auth.body, auth.type);
-    if (first.status !== 200 || !(JSON.parse(first.text) as { authenticated: boolean }).authenticated)
-      throw new Error(`/authenticate answered ${first.status}: ${first.text}`);
-    const lat: number[] = [];
-    let errors = 0;
-    const end = Date.now() + seconds * 1000;
-    while (Date.now() < end) {
-      const t = process.hrtime.bigint();
-      const r = await postText(port, '/authenticate', token, auth.body, auth.type);
-      if (r.status !== 200 || !(JSON.parse(r.text) as { authenticated: boolean }).authenticated) errors++;
-      lat.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    lat.sort((a, b) => a - b);
+    const auth = await authenticateBody(port, token, img1, img2, secrets);
+    if (!(await authenticated(port, token, auth))) throw new Error('/authenticate did not authenticate the enrolled person');
+    const { lat, failures: errors } = await closedLoop(1, seconds, () => authenticated(port, token, auth));
     const kdf = await timeKdf();
     const med = percentile(lat, 50);
     console.log(

@@ -26,6 +26,7 @@ import {
   type ModelName,
 } from '@facenition/face';
 import { OrtBackend } from '@facenition/face/ort-backend';
+import { encodeFields, type ProtoField } from '@facenition/face/onnx-proto';
 import { arg, lfwSample, median, percentile, repoRoot } from './common';
 
 const modelsDir = process.env.FACENITION_MODELS_DIR ?? join(repoRoot, 'models');
@@ -87,29 +88,16 @@ async function countMacs(name: ModelName, dims: number[]): Promise<number> {
 /** This core's FP32 peak as ORT reaches it: a 1024x1024 by 1024x1024 MatMul, one thread. */
 async function peakGflops(): Promise<number> {
   const n = 1024;
-  const enc = (field: number, payload: Buffer | number[]): Buffer => {
-    const b = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-    return Buffer.concat([Buffer.from([(field << 3) | 2]), varint(b.length), b]);
-  };
-  const varint = (v: number): Buffer => {
-    const out: number[] = [];
-    do {
-      let b = v & 0x7f;
-      v = Math.floor(v / 128);
-      if (v) b |= 0x80;
-      out.push(b);
-    } while (v);
-    return Buffer.from(out);
-  };
-  const key = (field: number, v: number) => Buffer.concat([Buffer.from([field << 3]), varint(v)]);
-  const s = (x: string) => Buffer.from(x);
-  const dim = (v: number) => enc(1, key(1, v));
+  // ONNX protobuf through libs/face/src/onnx-proto.ts: length-delimited (wire 2) and varint (wire 0) fields
+  const msg = (field: number, value: Buffer | string): ProtoField => ({ field, wire: 2, value: Buffer.from(value) });
+  const int = (field: number, v: number): ProtoField => ({ field, wire: 0, value: BigInt(v) });
+  const dim = msg(1, encodeFields([int(1, n)]));
   // ValueInfoProto { name, type: TypeProto { tensor_type { elem_type FLOAT, shape [n, n] } } }
   const valueInfo = (name: string) =>
-    Buffer.concat([enc(1, s(name)), enc(2, enc(1, Buffer.concat([key(1, 1), enc(2, Buffer.concat([dim(n), dim(n)]))])))]);
-  const node = Buffer.concat([enc(1, s('A')), enc(1, s('B')), enc(2, s('Y')), enc(4, s('MatMul'))]);
-  const graph = Buffer.concat([enc(1, node), enc(2, s('peak')), enc(11, valueInfo('A')), enc(11, valueInfo('B')), enc(12, valueInfo('Y'))]);
-  const model = Buffer.concat([key(1, 7), enc(8, Buffer.concat([enc(1, s('')), key(2, 13)])), enc(7, graph)]);
+    encodeFields([msg(1, name), msg(2, encodeFields([msg(1, encodeFields([int(1, 1), msg(2, encodeFields([dim, dim]))]))]))]);
+  const node = encodeFields([msg(1, 'A'), msg(1, 'B'), msg(2, 'Y'), msg(4, 'MatMul')]);
+  const graph = encodeFields([msg(1, node), msg(2, 'peak'), msg(11, valueInfo('A')), msg(11, valueInfo('B')), msg(12, valueInfo('Y'))]);
+  const model = encodeFields([int(1, 7), msg(8, encodeFields([msg(1, ''), int(2, 13)])), msg(7, graph)]);
   const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, logSeverityLevel: 3 });
   const a = new ort.Tensor('float32', new Float32Array(n * n).fill(0.5), [n, n]);
   const feeds = { A: a, B: a };

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { arg, percentile, repoRoot } from './common';
-import { multipart, postText, startBenchServer } from './http';
+import { authenticateBody, authenticated, closedLoop, startBenchServer } from './http';
 
 async function run(cpuList: string, workers: number, levels: number[], seconds: number, img1: Buffer, img2: Buffer): Promise<number> {
   const server = await startBenchServer(
@@ -26,26 +26,10 @@ async function run(cpuList: string, workers: number, levels: number[], seconds: 
   let best = 0;
   try {
     const secrets = { password: 'throughput benchmark secret', scope: 'bench.example/login' };
-    const enrol = multipart({ image: img1, ...secrets });
-    const g = await postText(port, '/generate', token, enrol.body, enrol.type);
-    if (g.status !== 200) throw new Error(`/generate answered ${g.status}: ${g.text}`);
-    const auth = multipart({ token: (JSON.parse(g.text) as { token: string }).token, image: img2, ...secrets });
-    for (let i = 0; i < 5; i++) await postText(port, '/authenticate', token, auth.body, auth.type); // warm-up
+    const auth = await authenticateBody(port, token, img1, img2, secrets);
+    for (let i = 0; i < 5; i++) await authenticated(port, token, auth); // warm-up
     for (const conc of levels) {
-      const lat: number[] = [];
-      let refused = 0;
-      const end = Date.now() + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: conc }, async () => {
-          while (Date.now() < end) {
-            const t = process.hrtime.bigint();
-            const r = await postText(port, '/authenticate', token, auth.body, auth.type);
-            if (r.status !== 200 || !(JSON.parse(r.text) as { authenticated?: boolean }).authenticated) refused++;
-            lat.push(Number(process.hrtime.bigint() - t) / 1e6);
-          }
-        }),
-      );
-      lat.sort((a, b) => a - b);
+      const { lat, failures: refused } = await closedLoop(conc, seconds, () => authenticated(port, token, auth));
       const perSecond = lat.length / seconds;
       best = Math.max(best, perSecond);
       console.log(
