@@ -1,5 +1,5 @@
 import { DATA_SOURCE } from '@facenition/database';
-import { decodeToken, signStatusList } from '@facenition/tokenisation';
+import { decodeToken, generateIdentityToken, signStatusList } from '@facenition/tokenisation';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -138,6 +138,25 @@ describe('token lifecycle: /rotate, status lists, deployment-key rotation (real 
     expect(noImage.body.ok).toBe(false);
     expect((await post(a, '/rotate', 'garbage', ['Tony_Blair_0001']).expect(400)).body.code).toBe('invalid_token');
     expect((await post(a, '/rotate', old.token, ['Tony_Blair_0002'], { ttl: '3' }).expect(400)).body.error).toMatch(/'ttl'/);
+  });
+
+  it('a version-1 token (K = 128, minted before version 2) keeps verifying; /rotate turns it into a version-2 token of its level', async () => {
+    // minted as an earlier release did, under A's deployment key (a token first presented here is adopted, as for a deployment sharing the key)
+    const embedding = (await a.pool.analyze(fixture('Colin_Powell_0001'), { embed: true })).embedding!;
+    const v1 = await generateIdentityToken(
+      { embedding, ...secrets, environment: 'production', accuracy: 4, expiresAt: 0 },
+      pepperFromKey(Buffer.from(key9, 'base64')),
+      { bytes: (n) => randomBytes(n) },
+      { version: 1 },
+    );
+    expect(decodeToken(v1.token).header).toMatchObject({ version: 1, accuracy: 4, code: { k: 128 } });
+    expect((await authenticate(a, v1.token, 'Colin_Powell_0002')).authenticated).toBe(true);
+    expect((await authenticate(a, v1.token, 'Jennifer_Aniston_0001')).authenticated).toBe(false);
+    const r = (await post(a, '/rotate', v1.token, ['Colin_Powell_0002']).expect(200)).body as { rotated: boolean; token: string };
+    expect(r.rotated).toBe(true);
+    expect(decodeToken(r.token).header).toMatchObject({ version: 2, accuracy: 4, code: { n: 4096, k: 280 } });
+    expect((await authenticate(a, r.token, 'Colin_Powell_0002')).authenticated).toBe(true);
+    expect(await authenticate(a, v1.token, 'Colin_Powell_0002')).toEqual({ ok: true, authenticated: false, reason: 'revoked' });
   });
 
   it('deployment-key rotation: tokens issued under the retired key still verify; /rotate moves them to the current key', async () => {

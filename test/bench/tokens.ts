@@ -1,8 +1,9 @@
 /**
  * Identity-token evaluation (ISO/IEC 24745 / 30136 style) on LFW:
- *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 1000000] [--per-person 25] [--threads N] [--link-pairs 2000|0] [--k 128]
- * --k: information bits of the polar code (key length; default the production K); N stays 4096 (#13's study of
- *   key recovery at the level's own false-match rate)
+ *   npm run bench:tokens -- --data ../shared/datasets/lfw [--impostors 1000000] [--per-person 25] [--threads N] [--link-pairs 2000|0] [--k levels|128,256,…]
+ * --list: SCL list size (default 8, the server's)
+ * --k levels (default): each accuracy level with its own version-2 code; --k 128,256,320: a sweep over the polar
+ *   code's information bits K (key length; N stays 4096), all on the same pairs and trials (#13)
  * - genuine pairs identity-balanced (at most --per-person pairs per person), each: enrol image A, verify image B
  * - impostor trials in the stolen-secret setting (right password and scope, another person's face)
  * - per accuracy level: FNMR / FMR of the protected scheme next to unprotected cosine on the same pairs
@@ -19,13 +20,18 @@ import {
   commit,
   computeTag,
   DEFAULT_CODE,
+  DEFAULT_DECODER,
   DEFAULT_KDF,
   deriveKeys,
   encodeHeader,
   generateIdentityToken,
   open,
   SCHEME_FC_POLAR,
+  TOKEN_LEVELS,
   TOKEN_VERSION,
+  codeForLevel,
+  tokenLevel,
+  type CodeParams,
   type DerivedKeys,
   type TokenHeader,
 } from '@facenition/tokenisation';
@@ -34,13 +40,14 @@ import { Worker } from 'node:worker_threads';
 import { arg, mapLimit, median, percentile, rng, startPool, timeKdf } from './common';
 import type { TrialEnrolment, TrialWorkerData } from './token-trials.worker';
 
-/** Impostor trials on worker threads: [token index, probe index] pairs -> score (NaN = key not recovered). */
-async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: number): Promise<Float64Array> {
+/** Trials on worker threads: [token index, probe index] pairs -> score per trial and code, trial-major (NaN = key not recovered). */
+async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: number, what: string): Promise<Float64Array> {
   const file = join(__dirname, 'token-trials.worker.ts');
   const boot = `require('ts-node').register({ transpileOnly: true }); require('tsconfig-paths/register'); require(${JSON.stringify(file)});`;
   const workers = Array.from({ length: threads }, () => new Worker(boot, { eval: true, workerData: data }));
   const n = trials.length / 2;
-  const out = new Float64Array(n);
+  const nc = data.codes.length;
+  const out = new Float64Array(n * nc);
   const chunk = 2000;
   let next = 0;
   let done = 0;
@@ -57,9 +64,9 @@ async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: num
           w.postMessage(part);
         });
         w.removeAllListeners('error');
-        out.set(res, from);
-        done += res.length;
-        process.stderr.write(`\r  impostor trials ${done}/${n} (${((Date.now() - t0) / 1000).toFixed(0)} s, ${threads} threads)`);
+        out.set(res, from * nc);
+        done += res.length / nc;
+        process.stderr.write(`\r  ${what} ${done}/${n} (${((Date.now() - t0) / 1000).toFixed(0)} s, ${threads} threads)`);
       }
     }),
   );
@@ -68,46 +75,81 @@ async function runTrials(data: TrialWorkerData, trials: Int32Array, threads: num
   return out;
 }
 
-/** The code under test: the production code, or its K from --k. */
-const CODE = { ...DEFAULT_CODE, k: Number(arg('k', String(DEFAULT_CODE.k))) };
-if (!Number.isInteger(CODE.k) || CODE.k < 64 || CODE.k >= CODE.n || CODE.k % 8 !== 0)
-  throw new Error(`--k must be a multiple of 8 in [64, ${CODE.n})`);
+/**
+ * The codes under test. --k levels (default): every accuracy level with the code its version-2 tokens
+ * use (each distinct code evaluated once, on the same pairs and impostor trials); --k 128,256,320: a
+ * sweep over information bits K (N stays 4096), each K on the same pairs and trials.
+ */
+const K_ARG = arg('k', 'levels');
+const SWEEP: number[] | undefined =
+  K_ARG === 'levels'
+    ? undefined
+    : K_ARG.split(',').map((v) => {
+        const k = Number(v);
+        if (!Number.isInteger(k) || k < 64 || k >= DEFAULT_CODE.n || k % 8 !== 0)
+          throw new Error(`--k must be 'levels' or multiples of 8 in [64, ${DEFAULT_CODE.n})`);
+        return k;
+      });
+const codeOfK = (k: number): CodeParams => ({ ...DEFAULT_CODE, k });
+/** --list: the SCL list size (default the server's 8); larger lists decode further: what an attacker with more compute gets */
+const DECODER = { ...DEFAULT_DECODER, listSize: Number(arg('list', String(DEFAULT_DECODER.listSize))) };
+if (!Number.isInteger(DECODER.listSize) || DECODER.listSize < 1 || DECODER.listSize > 1024) throw new Error('--list must be 1..1024');
+/** the code each level is evaluated with: its version-2 code, or in a sweep every K in turn */
+const levelCode = (level: number): CodeParams => codeForLevel(level);
 
 interface Enrolled {
+  code: CodeParams;
   keys: DerivedKeys;
   header: Buffer;
   helper: Uint8Array;
   tag: Buffer;
+  /** the committed key, kept in memory so the impostor trials can stop early (token-trials.worker.ts) */
+  key: Uint8Array;
 }
 
-async function enrol(embedding: ArrayLike<number>, password: string, scope: string): Promise<Enrolled> {
-  const header: TokenHeader = {
-    version: TOKEN_VERSION,
-    scheme: SCHEME_FC_POLAR,
-    kdf: { log2N: 10, r: 8, p: 1 }, // cheap KDF for the accuracy runs; the real KDF is timed separately
-    keyId: Buffer.alloc(8),
-    environment: 'production',
-    accuracy: 4,
-    expiresAt: 0,
-    salt: randomBytes(16),
-    tokenId: randomBytes(16),
-    code: CODE,
-  };
+const HEADER: TokenHeader = {
+  version: TOKEN_VERSION,
+  scheme: SCHEME_FC_POLAR,
+  kdf: { log2N: 10, r: 8, p: 1 }, // cheap KDF for the accuracy runs; the real KDF is timed separately
+  keyId: Buffer.alloc(8),
+  environment: 'production',
+  accuracy: 4,
+  expiresAt: 0,
+  salt: Buffer.alloc(16),
+  tokenId: Buffer.alloc(16),
+  code: DEFAULT_CODE,
+};
+
+async function enrol(embedding: ArrayLike<number>, password: string, scope: string, code: CodeParams): Promise<Enrolled> {
+  const header: TokenHeader = { ...HEADER, salt: randomBytes(16), tokenId: randomBytes(16), code };
   const keys = await deriveKeys(
     password,
     header.salt,
-    { version: 1, scheme: 1, scope, environment: 'production', expiresAt: 0, tokenId: header.tokenId },
+    { version: TOKEN_VERSION, scheme: SCHEME_FC_POLAR, scope, environment: 'production', expiresAt: 0, tokenId: header.tokenId },
     header.kdf,
     Buffer.alloc(32, 1),
   );
-  const { helper, key } = commit(embedding, keys, CODE, randomBytes(CODE.k / 8));
+  const { helper, key } = commit(embedding, keys, code, randomBytes(code.k / 8));
   const hb = encodeHeader(header);
   const body = Buffer.concat([hb, Buffer.from(helper)]);
-  return { keys, header: hb, helper, tag: computeTag(keys.macKey, body, key) };
+  return { code, keys, header: hb, helper, tag: computeTag(keys.macKey, body, key), key };
+}
+
+/** One enrolment under several codes: the same derived keys (so one projection), a fresh key and helper per code. */
+async function enrolUnder(embedding: ArrayLike<number>, password: string, scope: string, codes: CodeParams[]) {
+  const salt = randomBytes(16);
+  const keys = await deriveKeys(
+    password,
+    salt,
+    { version: TOKEN_VERSION, scheme: SCHEME_FC_POLAR, scope, environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
+    { log2N: 10, r: 8, p: 1 },
+    Buffer.alloc(32, 1),
+  );
+  return { keys, tokens: codes.map((code) => commit(embedding, keys, code, randomBytes(code.k / 8))) };
 }
 
 function tryOpen(e: Enrolled, probe: Float32Array) {
-  return open(probe, e.keys, CODE, e.helper, e.tag, Buffer.concat([e.header, Buffer.from(e.helper)]));
+  return open(probe, e.keys, e.code, e.helper, e.tag, Buffer.concat([e.header, Buffer.from(e.helper)]), DECODER);
 }
 
 async function main(): Promise<void> {
@@ -157,24 +199,7 @@ async function main(): Promise<void> {
   const usable = pairs.filter(([a, b]) => emb.get(a) && emb.get(b));
   console.log(`pairs with faces in both images: ${usable.length}`);
 
-  // enrol image A of every genuine pair; verify image B (genuine) and random other people's images (impostors)
-  const t0 = Date.now();
-  const enrolled: Enrolled[] = [];
-  const genuine: { cos: number; recovered: boolean; score: number }[] = [];
-  const verifyMs: number[] = [];
-  const commitMs: number[] = [];
-  for (const [a, b] of usable) {
-    const tc = performance.now();
-    const e = await enrol(emb.get(a)!, 'right password', 'bench/scope');
-    commitMs.push(performance.now() - tc);
-    enrolled.push(e);
-    const tv = performance.now();
-    const o = tryOpen(e, emb.get(b)!);
-    verifyMs.push(performance.now() - tv);
-    genuine.push({ cos: cosineSimilarity(emb.get(a)!, emb.get(b)!), recovered: !!o.key, score: o.score ?? -1 });
-  }
-  console.log(`genuine trials done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  // impostor trials (stolen-secret: right password and scope, another person's face), on worker threads
+  // impostor trials (stolen-secret: right password and scope, another person's face): the same for every code
   const probeFiles = [...new Set(usable.flat())];
   const probeIndex = new Map(probeFiles.map((f, i) => [f, i]));
   const flat = new Float32Array(probeFiles.length * 512);
@@ -191,71 +216,172 @@ async function main(): Promise<void> {
     trials[2 * k] = i;
     trials[2 * k + 1] = probeIndex.get(probeFile)!;
   }
-  const threads = Number(arg('threads', String(availableParallelism())));
-  const t1 = Date.now();
-  const scores = nImp
-    ? await runTrials(
-        {
-          enrolled: enrolled.map((e): TrialEnrolment => ({ ...e.keys, header: e.header, helper: e.helper, tag: e.tag })),
-          embeddings: flat,
-          dim: 512,
-          code: CODE,
-        },
-        trials,
-        threads,
-      )
-    : new Float64Array(0);
-  const imp: { cos: number; recovered: boolean; score: number; fold: number }[] = [];
-  const foldOf = (f: string) => createHash('sha256').update(personOf(f)).digest()[0] & 1;
-  for (let k = 0; k < nImp; k++) {
-    const a = usable[trials[2 * k]][0];
-    const probe = flat.subarray(trials[2 * k + 1] * 512, (trials[2 * k + 1] + 1) * 512);
-    const recovered = !Number.isNaN(scores[k]);
-    imp.push({ cos: cosineSimilarity(emb.get(a)!, probe), recovered, score: recovered ? scores[k] : -1, fold: foldOf(a) });
+  {
+    // sorted by token (the same set of trials), so a worker draws a token's rotations once per run of its trials
+    const order = Array.from({ length: nImp }, (_, k) => k).sort((a, b) => trials[2 * a] - trials[2 * b] || a - b);
+    const copy = trials.slice();
+    order.forEach((k, t) => {
+      trials[2 * t] = copy[2 * k];
+      trials[2 * t + 1] = copy[2 * k + 1];
+    });
   }
-  console.log(`impostor trials: ${imp.length} in ${((Date.now() - t1) / 1000).toFixed(0)} s on ${threads} threads`);
-
-  const fnmr = (set: typeof genuine, pass: (x: (typeof genuine)[number]) => boolean) => set.filter((x) => !pass(x)).length / set.length;
-  const fmrCount = (pass: (x: (typeof genuine)[number]) => boolean) => imp.filter(pass).length;
-  console.log(
-    `\n## Key recovery alone (stolen-secret setting): genuine recovered ${(100 * (1 - fnmr(genuine, (x) => x.recovered))).toFixed(2)}%, impostors recovered ${fmrCount((x) => x.recovered)} / ${imp.length} = ${(fmrCount((x) => x.recovered) / imp.length).toExponential(2)}`,
+  const threads = Number(arg('threads', String(availableParallelism())));
+  const foldOf = (f: string) => createHash('sha256').update(personOf(f)).digest()[0] & 1;
+  const impCos = Float64Array.from({ length: nImp }, (_, k) =>
+    cosineSimilarity(emb.get(usable[trials[2 * k]][0])!, flat.subarray(trials[2 * k + 1] * 512, (trials[2 * k + 1] + 1) * 512)),
   );
-  console.log('\n## Per accuracy level (protected: key recovered AND score >= threshold; unprotected: cosine >= threshold), same pairs');
-  console.log(`  level  threshold  FNMR protected  FNMR cosine   FMR protected (count)     FMR cosine (count)`);
-  for (const l of ACCURACY_LEVELS) {
-    const p = (x: (typeof genuine)[number]) => x.recovered && x.score >= l.threshold;
-    const u = (x: (typeof genuine)[number]) => x.cos >= l.threshold;
+
+  type Genuine = { cos: number; recovered: boolean; score: number };
+  type Impostor = Genuine & { fold: number };
+  /**
+   * Enrol image A of every genuine pair once under every code (same derived keys, one key and helper
+   * per code), then verify image B (genuine) and the impostor trials on the worker threads.
+   */
+  const codes = (SWEEP ?? [...new Set(TOKEN_LEVELS.map((l) => levelCode(l.level).k))]).map(codeOfK);
+  const t0 = Date.now();
+  const enrolledAll: TrialEnrolment[] = [];
+  const firstKeys: DerivedKeys[] = [];
+  for (const [a] of usable) {
+    const e = await enrolUnder(emb.get(a)!, 'right password', 'bench/scope', codes);
+    enrolledAll.push({ ...e.keys, helpers: e.tokens.map((t) => t.helper), keys: e.tokens.map((t) => t.key) });
+    if (firstKeys.length < 1000) firstKeys.push(e.keys);
+  }
+  const workerData: TrialWorkerData = { enrolled: enrolledAll, embeddings: flat, dim: 512, codes, decoder: DECODER };
+  const genuineTrials = new Int32Array(2 * usable.length);
+  usable.forEach(([, b], i) => {
+    genuineTrials[2 * i] = i;
+    genuineTrials[2 * i + 1] = probeIndex.get(b)!;
+  });
+  const genuineScores = await runTrials(workerData, genuineTrials, threads, 'genuine trials');
+  const t1 = Date.now();
+  const impScores = nImp ? await runTrials(workerData, trials, threads, 'impostor trials') : new Float64Array(0);
+  console.log(
+    `codes K = ${codes.map((c) => c.k).join(', ')}: ${usable.length} enrolments and genuine trials in ${((t1 - t0) / 1000).toFixed(0)} s; ${nImp} impostor trials in ${((Date.now() - t1) / 1000).toFixed(0)} s on ${threads} threads`,
+  );
+  const results = new Map(
+    codes.map((code, c) => {
+      const genuine: Genuine[] = usable.map(([a, b], i) => {
+        const v = genuineScores[i * codes.length + c];
+        return { cos: cosineSimilarity(emb.get(a)!, emb.get(b)!), recovered: !Number.isNaN(v), score: Number.isNaN(v) ? -1 : v };
+      });
+      const imp: Impostor[] = [];
+      for (let k = 0; k < nImp; k++) {
+        const v = impScores[k * codes.length + c];
+        imp.push({ cos: impCos[k], recovered: !Number.isNaN(v), score: Number.isNaN(v) ? -1 : v, fold: foldOf(usable[trials[2 * k]][0]) });
+      }
+      return [code.k, { code, genuine, imp }];
+    }),
+  );
+  type Result = { code: CodeParams; genuine: Genuine[]; imp: Impostor[] };
+  // the server's path (full list decoding, every candidate checked against the tag) on the first 1,000 genuine pairs
+  // of the level-4 code (a sweep: the first K): its cost, and an exact cross-check of the trials above
+  const verifyMs: number[] = [];
+  const commitMs: number[] = [];
+  const l4c = SWEEP ? 0 : codes.findIndex((c) => c.k === levelCode(4).k);
+  let agree = 0;
+  firstKeys.forEach((keys, i) => {
+    const code = codes[l4c];
+    const helper = enrolledAll[i].helpers[l4c];
+    const body = Buffer.concat([encodeHeader({ ...HEADER, code }), Buffer.from(helper)]);
+    const tag = computeTag(keys.macKey, body, enrolledAll[i].keys[l4c]);
+    const tv = performance.now();
+    const o = open(emb.get(usable[i][1])!, keys, code, helper, tag, body, DECODER);
+    verifyMs.push(performance.now() - tv);
+    const g = results.get(code.k)!.genuine[i];
+    if (!!o.key === g.recovered && (o.score ?? -1) === g.score) agree++;
+  });
+  for (const [a] of usable.slice(0, 200)) {
+    const tc = performance.now();
+    await enrol(emb.get(a)!, 'right password', 'bench/scope', codes[l4c]);
+    commitMs.push(performance.now() - tc);
+  }
+  console.log(
+    `  the server's path (open: full list decoding + tag) on the first ${firstKeys.length} genuine pairs, K = ${codes[l4c].k}: same answer and score as the trials for ${agree}`,
+  );
+  if (agree !== firstKeys.length) throw new Error('the early-stopping trials disagree with open');
+
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const fnmr = (set: Genuine[], pass: (x: Genuine) => boolean) => set.filter((x) => !pass(x)).length / set.length;
+  const count = (set: Impostor[], pass: (x: Impostor) => boolean) => set.filter(pass).length;
+  const unprotected = (level: number) => ACCURACY_LEVELS[level - 1].threshold;
+  const tokenThreshold = (level: number) => tokenLevel(level).threshold;
+  /** natural key recovery: the key comes out of the decoder, whatever the score (what an offline attacker with every secret gets) */
+  const natural = (r: Result) => count(r.imp, (x) => x.recovered);
+  console.log(
+    `\n## Natural key recovery (stolen-secret setting: right password, scope and deployment key, another person's face; no server threshold), ${nImp} trials, ${usable.length} genuine pairs, SCL list ${DECODER.listSize}`,
+  );
+  if (SWEEP) {
     console.log(
-      `  ${l.level}      ${l.threshold.toFixed(4)}     ${(100 * fnmr(genuine, p)).toFixed(2).padStart(6)}%        ${(100 * fnmr(genuine, u)).toFixed(2).padStart(6)}%      ${(fmrCount(p) / imp.length).toExponential(2)} (${fmrCount(p)})      ${(fmrCount(u) / imp.length).toExponential(2)} (${fmrCount(u)})`,
+      '  K     key-recovery FMR (count)   genuine recovered   FNMR protected / unprotected per level (token threshold / face threshold)',
+    );
+    for (const r of results.values()) {
+      const per = TOKEN_LEVELS.map(
+        (l) =>
+          `L${l.level} ${pct(fnmr(r.genuine, (x) => x.recovered && x.score >= tokenThreshold(l.level)))}/${pct(fnmr(r.genuine, (x) => x.cos >= unprotected(l.level)))}`,
+      );
+      console.log(
+        `  ${String(r.code.k).padEnd(5)} ${(natural(r) / nImp).toExponential(2)} (${natural(r)})`.padEnd(34) +
+          `${pct(1 - fnmr(r.genuine, (x) => x.recovered))}`.padEnd(20) +
+          per.join('  '),
+      );
+    }
+  } else {
+    console.log(
+      '  level  K    target FMR  key-recovery FMR (count)  genuine recovered  FNMR protected  FNMR unprotected  diff (pp)  FMR protected at token threshold (count)',
+    );
+    for (const l of TOKEN_LEVELS) {
+      const r = results.get(levelCode(l.level).k)!;
+      const fp = fnmr(r.genuine, (x) => x.recovered && x.score >= l.threshold);
+      const fu = fnmr(r.genuine, (x) => x.cos >= unprotected(l.level));
+      const c = count(r.imp, (x) => x.recovered && x.score >= l.threshold);
+      console.log(
+        `  ${l.level}      ${String(r.code.k).padEnd(4)} ${l.targetFmr.toExponential(0).padEnd(11)} ${`${(natural(r) / nImp).toExponential(2)} (${natural(r)})`.padEnd(25)} ${pct(1 - fnmr(r.genuine, (x) => x.recovered)).padEnd(18)} ${pct(fp).padEnd(15)} ${pct(fu).padEnd(17)} ${(100 * (fp - fu)).toFixed(2).padStart(6)}     ${(c / nImp).toExponential(2)} (${c})`,
+      );
+    }
+  }
+
+  // the rest of the report: each level with its own code (a sweep: the first K)
+  const resultOf = (level: number) => (SWEEP ? results.get(SWEEP[0])! : results.get(levelCode(level).k)!);
+  const l4 = resultOf(4);
+  console.log(
+    `\n## Per accuracy level at the face thresholds (protected: key recovered AND score >= threshold; unprotected: cosine >= threshold), same pairs`,
+  );
+  console.log(`  level  K    threshold  FNMR protected  FNMR cosine   FMR protected (count)     FMR cosine (count)`);
+  for (const l of ACCURACY_LEVELS) {
+    const { genuine, imp, code } = resultOf(l.level);
+    const p = (x: Genuine) => x.recovered && x.score >= l.threshold;
+    const u = (x: Genuine) => x.cos >= l.threshold;
+    console.log(
+      `  ${l.level}      ${String(code.k).padEnd(4)} ${l.threshold.toFixed(4)}     ${(100 * fnmr(genuine, p)).toFixed(2).padStart(6)}%        ${(100 * fnmr(genuine, u)).toFixed(2).padStart(6)}%      ${(count(imp, p) / imp.length).toExponential(2)} (${count(imp, p)})      ${(count(imp, u) / imp.length).toExponential(2)} (${count(imp, u)})`,
     );
   }
-  // TAR at FAR from each method's own impostor scores on these trials
+  // TAR at FAR from each method's own impostor scores on these trials (the level-4 code)
   const sortedDesc = (xs: number[]) => [...xs].sort((a, b) => b - a);
-  const impP = sortedDesc(imp.map((x) => (x.recovered ? x.score : -1)));
-  const impU = sortedDesc(imp.map((x) => x.cos));
+  const impP = sortedDesc(l4.imp.map((x) => (x.recovered ? x.score : -1)));
+  const impU = sortedDesc(l4.imp.map((x) => x.cos));
   for (const far of [1e-3, 1e-4]) {
-    const idx = Math.floor(far * imp.length);
+    if (!l4.imp.length) break;
+    const idx = Math.floor(far * l4.imp.length);
     const tp = impP[idx];
     const tu = impU[idx];
-    const tarP = genuine.filter((x) => x.recovered && x.score > tp).length / genuine.length;
-    const tarU = genuine.filter((x) => x.cos > tu).length / genuine.length;
+    const tarP = l4.genuine.filter((x) => x.recovered && x.score > tp).length / l4.genuine.length;
+    const tarU = l4.genuine.filter((x) => x.cos > tu).length / l4.genuine.length;
     console.log(
-      `  TAR @ FAR ${far.toExponential(0)} (on ${imp.length} impostor trials): protected ${(100 * tarP).toFixed(2)}%  unprotected ${(100 * tarU).toFixed(2)}%`,
+      `  TAR @ FAR ${far.toExponential(0)} (K = ${l4.code.k}, on ${l4.imp.length} impostor trials): protected ${(100 * tarP).toFixed(2)}%  unprotected ${(100 * tarU).toFixed(2)}%`,
     );
   }
-  const diff = genuine.filter((x) => x.recovered).map((x) => Math.abs(x.score - x.cos));
+  const diff = l4.genuine.filter((x) => x.recovered).map((x) => Math.abs(x.score - x.cos));
   console.log(
-    `  |score - cosine| for recovered genuine: median ${median(diff).toFixed(4)}, p95 ${percentile(
+    `  |score - cosine| for recovered genuine (K = ${l4.code.k}): median ${median(diff).toFixed(4)}, p95 ${percentile(
       [...diff].sort((a, b) => a - b),
       95,
     ).toFixed(4)}`,
   );
 
-  // ---- token-level calibration on the stolen-secret impostor trials
-  if (imp.length) {
-    type Trial = (typeof imp)[number];
+  // ---- token-level calibration on the stolen-secret impostor trials, each level with its own code
+  if (nImp) {
     /** smallest 4-decimal threshold t with #{impostor score >= t} <= target * trials (key not recovered = never accepted) */
-    const calibrate = (set: Trial[], target: number) => {
+    const calibrate = (set: Impostor[], target: number) => {
       const sc = set
         .filter((x) => x.recovered)
         .map((x) => x.score)
@@ -263,16 +389,17 @@ async function main(): Promise<void> {
       const allowed = Math.floor(target * set.length);
       return allowed < sc.length ? Math.ceil((sc[allowed] + 1e-9) * 1e4) / 1e4 : null;
     };
-    const fmrAt = (set: Trial[], t: number) => set.filter((x) => x.recovered && x.score >= t).length;
-    const folds = [imp.filter((x) => x.fold === 0), imp.filter((x) => x.fold === 1)];
+    const fmrAt = (set: Impostor[], t: number) => set.filter((x) => x.recovered && x.score >= t).length;
     console.log(
-      `\n## Token accuracy levels: protected calibration on ${imp.length} stolen-secret impostor trials (only where >= 10 false matches are expected), combined with the unprotected one`,
+      `\n## Token accuracy levels: protected calibration on ${nImp} stolen-secret impostor trials (only where >= 10 false matches are expected), combined with the unprotected one`,
     );
     console.log(
-      '  level  target   face thr  protected cal  token thr  FMR at token thr (count)  FNMR at token thr  2-fold check of the protected cal: FMR on the other half',
+      '  level  K    target   face thr  protected cal  token thr  FMR at token thr (count)  FNMR at token thr  2-fold check of the protected cal: FMR on the other half',
     );
     const table: string[] = [];
     for (const l of ACCURACY_LEVELS) {
+      const { imp, genuine, code } = resultOf(l.level);
+      const folds = [imp.filter((x) => x.fold === 0), imp.filter((x) => x.fold === 1)];
       const enough = l.targetFmr * imp.length >= 10;
       const cal = enough ? calibrate(imp, l.targetFmr) : null;
       // the stricter of the protected calibration (these trials) and the unprotected one (all LFW pairs)
@@ -283,12 +410,12 @@ async function main(): Promise<void> {
       if (enough) {
         const c01 = calibrate(folds[0], l.targetFmr);
         const c10 = calibrate(folds[1], l.targetFmr);
-        const on = (cc: number | null, set: Trial[]) => (cc === null ? 'n/a' : (fmrAt(set, cc) / set.length).toExponential(2));
+        const on = (cc: number | null, set: Impostor[]) => (cc === null ? 'n/a' : (fmrAt(set, cc) / set.length).toExponential(2));
         check = `${on(c01, folds[1])} / ${on(c10, folds[0])}`;
       }
       console.log(
-        `  ${l.level}      ${l.targetFmr.toExponential(0)}   ${l.threshold.toFixed(4)}    ${cal === null ? '  -   ' : cal.toFixed(4)}   ${t.toFixed(4)}${t === l.threshold ? '*' : ' '}    ${(c / imp.length).toExponential(2)} (${c})`.padEnd(
-          70,
+        `  ${l.level}      ${String(code.k).padEnd(4)} ${l.targetFmr.toExponential(0)}   ${l.threshold.toFixed(4)}    ${cal === null ? '  -   ' : cal.toFixed(4)}   ${t.toFixed(4)}${t === l.threshold ? '*' : ' '}    ${(c / imp.length).toExponential(2)} (${c})`.padEnd(
+          75,
         ) +
           `${(100 * fn).toFixed(2)}%`.padEnd(19) +
           check,
@@ -308,7 +435,7 @@ async function main(): Promise<void> {
     const ea = emb.get(x.a);
     const eb = emb.get(x.b);
     if (!ea || !eb) continue;
-    const o = tryOpen(await enrol(ea, 'right password', 'bench/scope'), eb);
+    const o = tryOpen(await enrol(ea, 'right password', 'bench/scope', l4.code), eb);
     stdRes.push({ cos: cosineSimilarity(ea, eb), score: o.key ? o.score! : -1, same: x.same, fold: x.fold });
   }
   const tenFold = (val: (x: (typeof stdRes)[number]) => number) => {
@@ -327,14 +454,14 @@ async function main(): Promise<void> {
     const sd = Math.sqrt(accs.reduce((a, b) => a + (b - m) ** 2, 0) / (accs.length - 1));
     return `${(100 * m).toFixed(2)}% ± ${(100 * sd).toFixed(2)}`;
   };
-  const l4 = ACCURACY_LEVELS[3].threshold;
+  const l4t = ACCURACY_LEVELS[3].threshold;
   const sameN = stdRes.filter((x) => x.same).length;
   const diffN = stdRes.length - sameN;
   console.log(`\n## pairs.txt (${stdRes.length} of ${std.length} pairs with faces; ${nFolds} folds), enrolled and verified as tokens`);
   console.log(`  10-fold accuracy: protected ${tenFold((x) => x.score)}   unprotected cosine ${tenFold((x) => x.cos)}`);
   console.log(
-    `  at level 4 (${l4}): FNMR protected ${((100 * stdRes.filter((x) => x.same && x.score < l4).length) / sameN).toFixed(2)}% vs cosine ${((100 * stdRes.filter((x) => x.same && x.cos < l4).length) / sameN).toFixed(2)}%; ` +
-      `false matches protected ${stdRes.filter((x) => !x.same && x.score >= l4).length} / ${diffN} vs cosine ${stdRes.filter((x) => !x.same && x.cos >= l4).length} / ${diffN}`,
+    `  at level 4 (${l4t}, K = ${l4.code.k}): FNMR protected ${((100 * stdRes.filter((x) => x.same && x.score < l4t).length) / sameN).toFixed(2)}% vs cosine ${((100 * stdRes.filter((x) => x.same && x.cos < l4t).length) / sameN).toFixed(2)}%; ` +
+      `false matches protected ${stdRes.filter((x) => !x.same && x.score >= l4t).length} / ${diffN} vs cosine ${stdRes.filter((x) => !x.same && x.cos >= l4t).length} / ${diffN}`,
   );
 
   // timings
@@ -362,8 +489,9 @@ async function main(): Promise<void> {
       mean.map((v) => v / n),
       'pw',
       's',
+      l4.code,
     );
-    const e1 = await enrol(emb.get(a)!, 'pw', 's');
+    const e1 = await enrol(emb.get(a)!, 'pw', 's', l4.code);
     const o1 = tryOpen(e1, emb.get(c)!);
     const o2 = tryOpen(e2, emb.get(c)!);
     if (!(o1.key && o1.score! >= level4)) fail1++;
@@ -441,11 +569,13 @@ async function main(): Promise<void> {
     for (let k = 0; k < nLink; k++) {
       const [[p1, s1], [p2, s2]] = secretsOf(k);
       const [a, b] = usable[k];
-      mated.push(agreement((await enrol(emb.get(a)!, p1, s1)).helper, (await enrol(emb.get(b)!, p2, s2)).helper));
+      mated.push(agreement((await enrol(emb.get(a)!, p1, s1, l4.code)).helper, (await enrol(emb.get(b)!, p2, s2, l4.code)).helper));
       for (const sink of [non, non2]) {
         const j = Math.floor(rand() * usable.length);
         if (personOf(usable[j][1]) === personOf(a)) continue;
-        sink.push(agreement((await enrol(emb.get(a)!, p1, s1)).helper, (await enrol(emb.get(usable[j][1])!, p2, s2)).helper));
+        sink.push(
+          agreement((await enrol(emb.get(a)!, p1, s1, l4.code)).helper, (await enrol(emb.get(usable[j][1])!, p2, s2, l4.code)).helper),
+        );
       }
     }
     console.log(
@@ -460,7 +590,7 @@ async function main(): Promise<void> {
   const vs = [...verifyMs].sort((a, b) => a - b);
   console.log(`  enrol excl. KDF (project + encode + tag): median ${median(commitMs).toFixed(2)} ms (includes the cheap bench KDF)`);
   console.log(
-    `  verify excl. KDF (project + SCL list 8 + tag + score): median ${percentile(vs, 50).toFixed(2)} ms, p95 ${percentile(vs, 95).toFixed(2)} ms`,
+    `  verify excl. KDF (project + SCL list ${DECODER.listSize} + tag + score): median ${percentile(vs, 50).toFixed(2)} ms, p95 ${percentile(vs, 95).toFixed(2)} ms`,
   );
   console.log(`  token: ${Buffer.from(tok.token, 'base64url').length} bytes = ${tok.token.length} base64url characters`);
 }

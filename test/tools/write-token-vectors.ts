@@ -1,9 +1,18 @@
-/** Regenerates docs/token-test-vectors.json (npm run token:vectors). Only after a deliberate format change. */
+/**
+ * Regenerates docs/token-test-vectors.json (version 1) and docs/token-test-vectors-v2.json (version 2, one
+ * token per accuracy level) (npm run token:vectors). Only after a deliberate format change.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTestVectors } from '../../libs/tokenisation/src/test-vectors';
+import { buildTestVectors, buildTestVectorsV2 } from '../../libs/tokenisation/src/test-vectors';
 
-void buildTestVectors().then((v) => {
-  writeFileSync(join(__dirname, '../../docs/token-test-vectors.json'), JSON.stringify(v, null, 2) + '\n');
-  console.log(`docs/token-test-vectors.json written (token ${v.token.length} base64url characters)`);
-});
+async function main(): Promise<void> {
+  const v1 = await buildTestVectors(1);
+  writeFileSync(join(__dirname, '../../docs/token-test-vectors.json'), JSON.stringify(v1, null, 2) + '\n');
+  console.log(`docs/token-test-vectors.json written (token ${v1.token.length} base64url characters)`);
+  const v2 = await buildTestVectorsV2();
+  writeFileSync(join(__dirname, '../../docs/token-test-vectors-v2.json'), JSON.stringify(v2, null, 2) + '\n');
+  console.log(`docs/token-test-vectors-v2.json written (${v2.levels.length} tokens)`);
+}
+
+void main();

@@ -11,6 +11,7 @@ import type { CodeParams } from './token';
  * Nothing stored reveals the embedding without the secrets; see docs/token-format.md and
  * docs/security.md for the construction and its measured properties.
  */
+/** The code of version-1 tokens (K = 128 at every level); version 2 takes K from the level (codeForLevel). */
 export const DEFAULT_CODE: CodeParams = { n: 4096, k: 128, rotations: 8, dim: 512 };
 
 export interface DecoderSettings {
@@ -83,6 +84,32 @@ export interface Opening {
   score?: number;
 }
 
+/** The probe's projection z and, per bit, the reliability |LLR| of its sign (independent of the helper). */
+function probeSoft(probe: ArrayLike<number>, p: CodeParams, d: DecoderSettings, rotations: readonly Rotation[]) {
+  if (probe.length !== p.dim) throw new Error(`embedding must have ${p.dim} values`);
+  const z = project(rotations, probe);
+  const a = d.rho / Math.sqrt(1 - d.rho * d.rho);
+  const scale = Math.sqrt(p.dim);
+  const mag = new Float64Array(p.n);
+  for (let i = 0; i < p.n; i++) mag[i] = signLlr(Math.abs(z[i]) * scale, a);
+  return { z, mag };
+}
+
+/** The decoder's input for one helper: the soft values of (probe sign ⊕ helper). */
+function llrFor(z: Float64Array, mag: Float64Array, h: Uint8Array): Float64Array {
+  const llr = new Float64Array(z.length);
+  for (let i = 0; i < z.length; i++) llr[i] = ((z[i] < 0 ? 1 : 0) ^ h[i]) === 1 ? -mag[i] : mag[i];
+  return llr;
+}
+
+/** ≈ cos(enrolled, probe) from the enrolled sign bits s = h ⊕ Encode(key) and the probe's projection. */
+function scoreOf(code: PolarCode, info: Uint8Array, h: Uint8Array, z: Float64Array, p: CodeParams): number {
+  const c = code.encode(info);
+  let dot = 0;
+  for (let i = 0; i < p.n; i++) dot += (1 - 2 * (c[i] ^ h[i])) * z[i];
+  return (dot * Math.sqrt(p.dim)) / (p.n * Math.sqrt(2 / Math.PI));
+}
+
 /**
  * Verification: soft-decision list decoding of (probe sign bits XOR helper); every candidate is
  * checked against the tag; on success the enrolled sign bits are known and the score is computed.
@@ -96,26 +123,62 @@ export function open(
   headerAndHelper: Uint8Array,
   d: DecoderSettings = DEFAULT_DECODER,
 ): Opening {
-  if (probe.length !== p.dim) throw new Error(`embedding must have ${p.dim} values`);
   const code = polarFor(p);
-  const z = project(rotationsFor(keys.rotationSeed, p), probe);
+  const { z, mag } = probeSoft(probe, p, d, rotationsFor(keys.rotationSeed, p));
   const h = unpack(helper, p.n);
-  const a = d.rho / Math.sqrt(1 - d.rho * d.rho);
-  const scale = Math.sqrt(p.dim);
-  const llr = new Float64Array(p.n);
-  for (let i = 0; i < p.n; i++) {
-    const l = signLlr(Math.abs(z[i]) * scale, a);
-    llr[i] = ((z[i] < 0 ? 1 : 0) ^ h[i]) === 1 ? -l : l;
-  }
-  for (const cand of code.decodeList(llr, d.listSize)) {
+  for (const cand of code.decodeList(llrFor(z, mag, h), d.listSize)) {
     const key = pack(cand);
     const expected = computeTag(keys.macKey, headerAndHelper, key);
-    if (expected.length === tag.length && timingSafeEqual(expected, tag)) {
-      const c = code.encode(cand);
-      let dot = 0;
-      for (let i = 0; i < p.n; i++) dot += (1 - 2 * (c[i] ^ h[i])) * z[i];
-      return { key, score: (dot * scale) / (p.n * Math.sqrt(2 / Math.PI)) };
-    }
+    if (expected.length === tag.length && timingSafeEqual(expected, tag)) return { key, score: scoreOf(code, cand, h, z, p) };
   }
   return {};
+}
+
+/** A token under evaluation whose committed key is known: its code, helper and key. */
+export interface KnownKeyToken {
+  code: CodeParams;
+  helper: Uint8Array;
+  key: Uint8Array;
+}
+
+/**
+ * What `open` would answer, for an evaluation that knows the committed keys (bench:tokens, never the
+ * server): the same soft input and decoder, but the decoder stops as soon as the key's path is
+ * pruned (PolarCode.listContains). Equal to `open` for every probe (tested), and much faster for
+ * impostors. Several tokens made with the same derived keys (one enrolment under several codes of
+ * the same length and projection) share the probe's projection and soft values. `rotations` may be
+ * passed when one enrolment is tried with many probes (rotationsFor(keys.rotationSeed, code), drawn
+ * once). The score is undefined when the key would not be recovered.
+ */
+export function openWithKnownKeys(
+  probe: ArrayLike<number>,
+  keys: DerivedKeys,
+  tokens: readonly KnownKeyToken[],
+  d: DecoderSettings = DEFAULT_DECODER,
+  rotations?: readonly Rotation[],
+): Opening[] {
+  if (tokens.length === 0) return [];
+  const p0 = tokens[0].code;
+  if (tokens.some((t) => t.code.n !== p0.n || t.code.dim !== p0.dim || t.code.rotations !== p0.rotations))
+    throw new Error('tokens opened together must share the code length and the projection');
+  const { z, mag } = probeSoft(probe, p0, d, rotations ?? rotationsFor(keys.rotationSeed, p0));
+  return tokens.map((t) => {
+    const code = polarFor(t.code);
+    const h = unpack(t.helper, t.code.n);
+    const info = unpack(t.key, t.code.k);
+    return code.listContains(llrFor(z, mag, h), d.listSize, info) ? { key: t.key, score: scoreOf(code, info, h, z, t.code) } : {};
+  });
+}
+
+/** openWithKnownKeys for a single token. */
+export function openWithKnownKey(
+  probe: ArrayLike<number>,
+  keys: DerivedKeys,
+  p: CodeParams,
+  helper: Uint8Array,
+  key: Uint8Array,
+  d: DecoderSettings = DEFAULT_DECODER,
+  rotations?: readonly Rotation[],
+): Opening {
+  return openWithKnownKeys(probe, keys, [{ code: p, helper, key }], d, rotations)[0];
 }

@@ -24,20 +24,95 @@ export interface TokenLevel {
   impostorTrials: number;
   /** which calibration set the threshold (the stricter one) */
   basis: 'unprotected' | 'protected';
+  /**
+   * Information bits K of the polar code of version-2 tokens minted at this level (N = 4096): the
+   * larger K, the closer to the enrolled face a probe must be before the decoder gives the key back,
+   * so an offline attacker holding every secret recovers a level's key at about its own false-match
+   * rate (docs/token-format.md §5, docs/security.md). Version-1 tokens use K = 128 at every level.
+   */
+  k: number;
 }
 
 const TRIALS = 1_000_000;
 
 export const TOKEN_LEVELS: readonly TokenLevel[] = [
-  { level: 1, threshold: 0.248, targetFmr: 1e-2, measuredFmr: 5.715e-3, falseMatches: 5715, impostorTrials: TRIALS, basis: 'unprotected' },
-  { level: 2, threshold: 0.2985, targetFmr: 3e-3, measuredFmr: 2.948e-3, falseMatches: 2948, impostorTrials: TRIALS, basis: 'unprotected' },
-  { level: 3, threshold: 0.3408, targetFmr: 1e-3, measuredFmr: 1.0e-3, falseMatches: 1000, impostorTrials: TRIALS, basis: 'protected' },
-  { level: 4, threshold: 0.4182, targetFmr: 1e-4, measuredFmr: 8.0e-5, falseMatches: 80, impostorTrials: TRIALS, basis: 'unprotected' },
-  { level: 5, threshold: 0.4547, targetFmr: 3e-5, measuredFmr: 2.3e-5, falseMatches: 23, impostorTrials: TRIALS, basis: 'unprotected' },
-  { level: 6, threshold: 0.4868, targetFmr: 1e-5, measuredFmr: 5e-6, falseMatches: 5, impostorTrials: TRIALS, basis: 'unprotected' },
-  { level: 7, threshold: 0.5274, targetFmr: 3e-6, measuredFmr: 2e-6, falseMatches: 2, impostorTrials: TRIALS, basis: 'unprotected' },
-  { level: 8, threshold: 0.636, targetFmr: 1e-6, measuredFmr: 0, falseMatches: 0, impostorTrials: TRIALS, basis: 'unprotected' },
+  {
+    level: 1,
+    threshold: 0.248,
+    targetFmr: 1e-2,
+    measuredFmr: 5.715e-3,
+    falseMatches: 5715,
+    impostorTrials: TRIALS,
+    basis: 'unprotected',
+    k: 128,
+  },
+  {
+    level: 2,
+    threshold: 0.2985,
+    targetFmr: 3e-3,
+    measuredFmr: 2.948e-3,
+    falseMatches: 2948,
+    impostorTrials: TRIALS,
+    basis: 'unprotected',
+    k: 160,
+  },
+  {
+    level: 3,
+    threshold: 0.3408,
+    targetFmr: 1e-3,
+    measuredFmr: 1.0e-3,
+    falseMatches: 1000,
+    impostorTrials: TRIALS,
+    basis: 'protected',
+    k: 208,
+  },
+  {
+    level: 4,
+    threshold: 0.4182,
+    targetFmr: 1e-4,
+    measuredFmr: 8.0e-5,
+    falseMatches: 80,
+    impostorTrials: TRIALS,
+    basis: 'unprotected',
+    k: 280,
+  },
+  {
+    level: 5,
+    threshold: 0.4547,
+    targetFmr: 3e-5,
+    measuredFmr: 2.3e-5,
+    falseMatches: 23,
+    impostorTrials: TRIALS,
+    basis: 'unprotected',
+    k: 320,
+  },
+  {
+    level: 6,
+    threshold: 0.4868,
+    targetFmr: 1e-5,
+    measuredFmr: 5e-6,
+    falseMatches: 5,
+    impostorTrials: TRIALS,
+    basis: 'unprotected',
+    k: 368,
+  },
+  {
+    level: 7,
+    threshold: 0.5274,
+    targetFmr: 3e-6,
+    measuredFmr: 2e-6,
+    falseMatches: 2,
+    impostorTrials: TRIALS,
+    basis: 'unprotected',
+    k: 448,
+  },
+  { level: 8, threshold: 0.636, targetFmr: 1e-6, measuredFmr: 0, falseMatches: 0, impostorTrials: TRIALS, basis: 'unprotected', k: 512 },
 ];
+
+/** The polar code of version-2 tokens minted at `level` (N = 4096, B = 8 rotations of d = 512). */
+export function codeForLevel(level: number): { n: number; k: number; rotations: number; dim: number } {
+  return { n: 4096, k: tokenLevel(level).k, rotations: 8, dim: 512 };
+}
 
 export function tokenLevel(level: number): TokenLevel {
   const found = TOKEN_LEVELS.find((l) => l.level === level);

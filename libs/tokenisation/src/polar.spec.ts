@@ -275,3 +275,35 @@ describe('PolarCode.decodeList', () => {
     expect(again).toEqual(first);
   });
 });
+
+describe('listContains (the early-stopping membership test used by evaluations)', () => {
+  it('answers exactly whether decodeList returns the info bits, across noise levels and list sizes', () => {
+    const rnd = mulberry32(1313);
+    let inList = 0;
+    let notInList = 0;
+    for (const [n, k] of [
+      [256, 64],
+      [1024, 256],
+      [4096, 320],
+    ]) {
+      const code = new PolarCode({ n, k });
+      for (let t = 0; t < 60; t++) {
+        const info = randomBits(rnd, k);
+        const x = code.encode(info);
+        // BPSK over AWGN at signal-to-noise from hopeless to clean; scaled LLRs
+        const sigma = [0.6, 0.9, 1.1, 1.3, 1.6, 3][t % 6];
+        const llr = new Float64Array(n);
+        for (let i = 0; i < n; i++) llr[i] = (2 * (1 - 2 * x[i] + sigma * gaussian(rnd))) / (sigma * sigma);
+        for (const L of [1, 4, 8]) {
+          const expected = code.decodeList(llr, L).some((c) => equalBits(c, info));
+          expect(code.listContains(llr, L, info)).toBe(expected);
+          if (expected) inList++;
+          else notInList++;
+        }
+      }
+    }
+    // both outcomes were exercised
+    expect(inList).toBeGreaterThan(50);
+    expect(notInList).toBeGreaterThan(50);
+  });
+});

@@ -72,6 +72,11 @@ interface Workspace {
   candOrder: Int32Array;
   candKeep: Uint8Array;
   candPath: Int32Array;
+  /** listContains: the info bits followed, and the path carrying their prefix (-1: none) */
+  genie?: Uint8Array;
+  geniePath: number;
+  /** listContains: the followed path was pruned; the decode unwinds without further work */
+  pruned: boolean;
 }
 
 function log2Exact(n: number): number {
@@ -159,6 +164,21 @@ export class PolarCode {
    * The caller checks candidates (e.g. against a MAC tag) itself.
    */
   decodeList(llr: Float64Array, listSize: number = DEFAULT_LIST_SIZE): Uint8Array[] {
+    return this.run(llr, listSize, undefined) as Uint8Array[];
+  }
+
+  /**
+   * Whether decodeList(llr, listSize) would return `info` among its candidates, with an early stop
+   * as soon as the path carrying `info`'s prefix is pruned (a pruned path never comes back, so the
+   * answer is the same as decoding to the end and searching the list). For evaluations that know
+   * the committed key (bench:tokens): impostor decodes end after a few information bits.
+   */
+  listContains(llr: Float64Array, listSize: number, info: Uint8Array): boolean {
+    if (info.length !== this.k) throw new RangeError(`info must have ${this.k} bits, got ${info.length}`);
+    return this.run(llr, listSize, info) as boolean;
+  }
+
+  private run(llr: Float64Array, listSize: number, genie: Uint8Array | undefined): Uint8Array[] | boolean {
     const n = this.n;
     const k = this.k;
     if (llr.length !== n) throw new RangeError(`llr must have ${n} values, got ${llr.length}`);
@@ -168,12 +188,17 @@ export class PolarCode {
     for (let i = 0; i < n; i++) if (!Number.isFinite(llr[i])) throw new RangeError('llr values must be finite');
 
     const ws = this.prepare(listSize);
+    ws.genie = genie;
+    ws.geniePath = genie ? 0 : -1;
+    ws.pruned = false;
     this.channel = llr;
     try {
       this.decodeNode(ws, this.m, 0);
     } finally {
       this.channel = new Float64Array(0);
+      ws.genie = undefined;
     }
+    if (genie) return !ws.pruned;
 
     // stable sort: equal metrics keep the list order
     const order = Array.from(ws.active.subarray(0, ws.nActive));
@@ -205,6 +230,8 @@ export class PolarCode {
         candOrder: new Int32Array(2 * listSize),
         candKeep: new Uint8Array(2 * listSize),
         candPath: new Int32Array(listSize),
+        geniePath: -1,
+        pruned: false,
       };
       this.workspace = ws;
     }
@@ -285,6 +312,7 @@ export class PolarCode {
       }
     }
     this.decodeNode(ws, s - 1, start);
+    if (ws.pruned) return;
 
     // right child: g (paths may have been forked or pruned meanwhile)
     const beta = ws.beta;
@@ -300,6 +328,7 @@ export class PolarCode {
       }
     }
     this.decodeNode(ws, s - 1, start + h);
+    if (ws.pruned) return;
 
     // combine: x = (a ⊕ b, b)
     for (let a = 0; a < ws.nActive; a++) {
@@ -350,14 +379,19 @@ export class PolarCode {
       }
     }
 
+    const genie = ws.genie;
+    const genieBit = genie ? genie[r] : 0;
+    let genieNext = -1;
     ws.nActive = 0;
     for (let a = 0; a < P; a++) {
       const p = candPath[a];
       const keep0 = candKeep[2 * a] === 1;
       const keep1 = candKeep[2 * a + 1] === 1;
       if (!keep0 && !keep1) continue;
+      if (genie && p === ws.geniePath && candKeep[2 * a + genieBit] === 1) genieNext = p;
       if (keep0 && keep1) {
         const q = ws.freeSlots[--ws.nFree];
+        if (genie && p === ws.geniePath && genieBit === 1) genieNext = q;
         for (let s = 0; s < m; s++) {
           const b = ws.bufOf[p * m + s];
           ws.bufOf[q * m + s] = b;
@@ -374,6 +408,10 @@ export class PolarCode {
         this.setBit(ws, p, i, r, bit, candMetric[2 * a + bit]);
         ws.active[ws.nActive++] = p;
       }
+    }
+    if (genie) {
+      ws.geniePath = genieNext;
+      if (genieNext < 0) ws.pruned = true;
     }
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { generateIdentityToken, verifyIdentityToken, type Pepper, type RandomSource } from './tokeniser';
 import type { KdfParams } from './kdf';
+import { codeForLevel } from './levels';
 
 /**
  * Deterministic inputs for docs/token-test-vectors.json: another implementation that reproduces
@@ -78,7 +79,11 @@ export interface TestVectors {
   }[];
 }
 
-export async function buildTestVectors(): Promise<TestVectors> {
+/**
+ * One token and its verification results. Version 1 (docs/token-test-vectors.json): accuracy 4,
+ * K = 128. Version 2 (docs/token-test-vectors-v2.json): one per accuracy level, each with its code.
+ */
+export async function buildTestVectors(version: 1 | 2 = 1, accuracy = 4): Promise<TestVectors> {
   const kdf: KdfParams = { log2N: 14, r: 8, p: 1 };
   const pepper: Pepper = { keyId: hex('0102030405060708'), key: fill(0x42, 32) };
   const embedding = gaussianUnitVector('facenition test vector enrolment');
@@ -89,10 +94,16 @@ export async function buildTestVectors(): Promise<TestVectors> {
     password: 'correct horse battery staple',
     scope: 'bank.example/login',
     environment: 'production' as const,
-    accuracy: 4,
+    accuracy,
     expiresAt: 2_000_000_000,
   };
-  const gen = await generateIdentityToken({ embedding, ...enrol }, pepper, fixedRandom([salt, tokenId, key]), { kdf });
+  // the key has K bits: version 1's 16 bytes, or for a longer version-2 key those bytes repeated with a counter
+  const keyBytes = codeForLevel(accuracy).k / 8;
+  const k =
+    version === 1
+      ? key
+      : Buffer.concat(Array.from({ length: Math.ceil(keyBytes / 16) }, (_, i) => key.map((b) => b ^ i))).subarray(0, keyBytes);
+  const gen = await generateIdentityToken({ embedding, ...enrol }, pepper, fixedRandom([salt, tokenId, k]), { kdf, version });
   const cases: { name: string; seed: string; cos: number | null; password: string; scope: string }[] = [
     { name: 'same embedding, right secrets', seed: '', cos: null, password: enrol.password, scope: enrol.scope },
     { name: 'genuine-like probe (cos 0.7), right secrets', seed: 'probe-a', cos: 0.7, password: enrol.password, scope: enrol.scope },
@@ -119,7 +130,10 @@ export async function buildTestVectors(): Promise<TestVectors> {
   }
   return {
     description:
-      'Facenition identity token v1 test vectors (docs/token-format.md). Embeddings: gaussianUnitVector(seed) = SHA-256 counter-mode Box-Muller, ' +
+      (version === 1
+        ? 'Facenition identity token v1 test vectors (docs/token-format.md). '
+        : `Facenition identity token v2 test vectors (docs/token-format.md), accuracy level ${accuracy}. `) +
+      'Embeddings: gaussianUnitVector(seed) = SHA-256 counter-mode Box-Muller, ' +
       'L2-normalised, rounded to float32; enrolment seed "facenition test vector enrolment"; probes: the enrolment embedding (cosine null), ' +
       'correlated(enrolment, cosine, seed), or gaussianUnitVector(seed) (cosine 0). Random bytes are consumed in the order salt, token_id, key.',
     kdf,
@@ -133,10 +147,23 @@ export async function buildTestVectors(): Promise<TestVectors> {
       expires_at: enrol.expiresAt,
       salt: salt.toString('hex'),
       token_id: tokenId.toString('hex'),
-      key: key.toString('hex'),
+      key: k.toString('hex'),
     },
     token: gen.token,
     token_sha256: createHash('sha256').update(Buffer.from(gen.token, 'base64url')).digest('hex'),
     verify,
+  };
+}
+
+/** docs/token-test-vectors-v2.json: a version-2 token per accuracy level (each level's code). */
+export async function buildTestVectorsV2(): Promise<{ description: string; levels: TestVectors[] }> {
+  const levels: TestVectors[] = [];
+  for (let level = 1; level <= 8; level++) levels.push(await buildTestVectors(2, level));
+  return {
+    description:
+      'Facenition identity token v2 test vectors: one token per accuracy level 1..8, each with the polar code of its level ' +
+      '(docs/token-format.md §5); inputs as in docs/token-test-vectors.json except the level, the version and the key (K bits: ' +
+      'the 16 bytes 00112233445566778899aabbccddeeff, then the same bytes XOR 1, XOR 2, …, cut to K/8 bytes).',
+    levels,
   };
 }

@@ -1,10 +1,13 @@
 import { decodeBase64Url, FacenitionError } from '@facenition/common';
 import type { KdfParams } from './kdf';
+import { codeForLevel } from './levels';
 
 /**
- * Identity token, version 1 — the byte layout specified in docs/token-format.md. Big-endian.
+ * Identity token, versions 1 and 2 — the byte layout specified in docs/token-format.md. Big-endian.
+ * Both versions share the layout; version 2 fixes the polar code's K by the token's default accuracy
+ * level (codeForLevel), version 1 uses K = 128 at every level. New tokens are version 2.
  *   off  len  field
- *   0    1    version (1)
+ *   0    1    version (1 or 2)
  *   1    1    scheme (1 = FC-Polar)
  *   2    1    KDF log2(N) (scrypt cost)
  *   3    1    KDF r
@@ -22,7 +25,10 @@ import type { KdfParams } from './kdf';
  *   56   N/8  helper data (codeword XOR sign bits)
  *   ...  32   tag = HMAC-SHA256(K_mac, "facenition tag" ‖ bytes 0..55+N/8 ‖ key)
  */
-export const TOKEN_VERSION = 1;
+/** the version of newly minted tokens */
+export const TOKEN_VERSION = 2;
+/** versions this implementation verifies */
+export const TOKEN_VERSIONS: readonly number[] = [1, 2];
 export const SCHEME_FC_POLAR = 1;
 export const HEADER_BYTES = 56;
 export const TAG_BYTES = 32;
@@ -96,7 +102,7 @@ export function decodeToken(text: string): IdentityToken {
   const b = typeof text === 'string' && text.length > 0 && text.length <= 4096 ? decodeBase64Url(text) : undefined;
   if (!b) throw new TokenFormatError('token is not base64url text');
   if (b.length < HEADER_BYTES + TAG_BYTES) throw new TokenFormatError('token is too short');
-  if (b[0] !== TOKEN_VERSION) throw new TokenFormatError(`unsupported token version ${b[0]}`);
+  if (!TOKEN_VERSIONS.includes(b[0])) throw new TokenFormatError(`unsupported token version ${b[0]}`);
   if (b[1] !== SCHEME_FC_POLAR) throw new TokenFormatError(`unsupported token scheme ${b[1]}`);
   const kdf = { log2N: b[2], r: b[3], p: b[4] };
   if (kdf.log2N < 10 || kdf.log2N > 20 || kdf.r < 1 || kdf.r > 32 || kdf.p < 1 || kdf.p > 16)
@@ -115,6 +121,11 @@ export function decodeToken(text: string): IdentityToken {
     code.rotations * code.dim !== code.n
   ) {
     throw new TokenFormatError('code parameters out of range');
+  }
+  if (b[0] === 2) {
+    const expected = codeForLevel(b[14]);
+    if (code.n !== expected.n || code.k !== expected.k || code.rotations !== expected.rotations || code.dim !== expected.dim)
+      throw new TokenFormatError(`a version-2 token of accuracy ${b[14]} must use the code N = ${expected.n}, K = ${expected.k}`);
   }
   if (b.length !== HEADER_BYTES + code.n / 8 + TAG_BYTES) throw new TokenFormatError('token length does not match its code parameters');
   return {

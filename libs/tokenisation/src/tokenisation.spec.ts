@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DEFAULT_KDF, type KdfParams } from './kdf';
 import { drawRotation, project, SeededStream } from './rotation';
 import { logPhiNeg } from './soft';
-import { buildTestVectors, correlated, gaussianUnitVector } from './test-vectors';
+import { codeForLevel } from './levels';
+import { buildTestVectors, buildTestVectorsV2, correlated, gaussianUnitVector } from './test-vectors';
 import { decodeToken, TokenFormatError } from './token';
 import { generateIdentityToken, releaseKey, UnknownPepperError, verifyIdentityToken, type Pepper } from './tokeniser';
 
@@ -45,7 +46,7 @@ describe('soft decisions', () => {
   });
 });
 
-describe('identity tokens (FC-Polar, N=4096, K=128)', () => {
+describe('identity tokens (FC-Polar, N=4096, K by accuracy level)', () => {
   it('fits in 800 base64url characters and carries its header', async () => {
     const g = await generateIdentityToken({ embedding: gaussianUnitVector('a'), ...base, expiresAt: 1_900_000_000 }, pepper, random, {
       kdf: FAST_KDF,
@@ -53,12 +54,12 @@ describe('identity tokens (FC-Polar, N=4096, K=128)', () => {
     expect(g.token.length).toBeLessThanOrEqual(800);
     const t = decodeToken(g.token);
     expect(t.header).toMatchObject({
-      version: 1,
+      version: 2,
       scheme: 1,
       environment: 'production',
       accuracy: 4,
       expiresAt: 1_900_000_000,
-      code: { n: 4096, k: 128, rotations: 8, dim: 512 },
+      code: codeForLevel(4),
     });
     expect(Buffer.from(t.header.keyId).toString('hex')).toBe('a1a2a3a4a5a6a7a8');
   });
@@ -88,10 +89,14 @@ describe('identity tokens (FC-Polar, N=4096, K=128)', () => {
     for (const [offset, value] of [
       [18, raw[18] ^ 0xff], // expiry
       [13, 0], // environment production -> sandbox
-      [14, 8], // default accuracy
+      [14, 8], // default accuracy (refused by the decoder where level 8's code differs from level 4's)
     ]) {
       const edited = Buffer.from(raw);
       edited[offset] = value;
+      if (offset === 14 && codeForLevel(8).k !== codeForLevel(4).k) {
+        expect(() => decodeToken(edited.toString('base64url'))).toThrow('a version-2 token of accuracy 8 must use the code');
+        continue;
+      }
       const v = await verifyIdentityToken(
         { token: edited.toString('base64url'), embedding: enrolled, password: base.password, scope: base.scope },
         () => pepper,
@@ -142,6 +147,45 @@ describe('identity tokens (FC-Polar, N=4096, K=128)', () => {
     expect(() => decodeToken(fake.toString('base64url'))).toThrow('unsupported token version 9');
   });
 
+  it('keeps verifying version-1 tokens (K = 128 at every level) next to version 2', async () => {
+    const enrolled = gaussianUnitVector('v1 person');
+    for (const accuracy of [1, 4, 8]) {
+      const g = await generateIdentityToken({ embedding: enrolled, ...base, accuracy }, pepper, random, { kdf: FAST_KDF, version: 1 });
+      expect(decodeToken(g.token).header).toMatchObject({ version: 1, accuracy, code: { n: 4096, k: 128, rotations: 8, dim: 512 } });
+      const v = await verifyIdentityToken(
+        { token: g.token, embedding: correlated(enrolled, 0.7, 'v1 probe'), password: base.password, scope: base.scope },
+        () => pepper,
+      );
+      expect(v.keyRecovered).toBe(true);
+      expect(v.key!.length).toBe(16);
+    }
+  });
+
+  it('mints each level with its own code and gives back a key of K bits', async () => {
+    const enrolled = gaussianUnitVector('per level');
+    for (let accuracy = 1; accuracy <= 8; accuracy++) {
+      const g = await generateIdentityToken({ embedding: enrolled, ...base, accuracy }, pepper, random, { kdf: FAST_KDF });
+      const t = decodeToken(g.token);
+      expect(t.header.version).toBe(2);
+      expect(t.header.code).toEqual(codeForLevel(accuracy));
+      expect(g.token.length).toBe(800);
+      const v = await verifyIdentityToken(
+        { token: g.token, embedding: correlated(enrolled, 0.8, `probe ${accuracy}`), password: base.password, scope: base.scope },
+        () => pepper,
+      );
+      expect(v.keyRecovered).toBe(true);
+      expect(v.key!.length * 8).toBe(codeForLevel(accuracy).k);
+    }
+  });
+
+  it("refuses a version-2 token whose code is not its level's", async () => {
+    const g = await generateIdentityToken({ embedding: gaussianUnitVector('k edit'), ...base }, pepper, random, { kdf: FAST_KDF });
+    const edited = Buffer.from(g.token, 'base64url');
+    edited.writeUInt16BE(codeForLevel(4).k + 8, 52);
+    expect(() => decodeToken(edited.toString('base64url'))).toThrow(TokenFormatError);
+    expect(() => decodeToken(edited.toString('base64url'))).toThrow('a version-2 token of accuracy 4 must use the code N = 4096');
+  });
+
   it('uses the default memory-hard KDF parameters when none are given', async () => {
     const g = await generateIdentityToken({ embedding: gaussianUnitVector('kdf'), ...base }, pepper, random);
     expect(decodeToken(g.token).header.kdf).toEqual(DEFAULT_KDF);
@@ -154,5 +198,16 @@ describe('docs/token-test-vectors.json', () => {
     expect(existsSync(file)).toBe(true);
     const committed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     expect(JSON.parse(JSON.stringify(await buildTestVectors()))).toEqual(committed);
+  });
+});
+
+describe('docs/token-test-vectors-v2.json', () => {
+  it('is reproduced exactly: a version-2 token per accuracy level (run `npm run token:vectors` after a deliberate format change)', async () => {
+    const file = join(__dirname, '../../../docs/token-test-vectors-v2.json');
+    expect(existsSync(file)).toBe(true);
+    const committed = JSON.parse(readFileSync(file, 'utf8')) as { levels: { token: string; verify: { key_recovered: boolean }[] }[] };
+    expect(committed.levels.map((v) => decodeToken(v.token).header.code.k)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((l) => codeForLevel(l).k));
+    expect(committed.levels.every((v) => v.verify.filter((c) => c.key_recovered).length === 2)).toBe(true);
+    expect(JSON.parse(JSON.stringify(await buildTestVectorsV2()))).toEqual(committed);
   });
 });

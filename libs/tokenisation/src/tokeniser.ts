@@ -2,13 +2,13 @@ import { hkdfSync } from 'node:crypto';
 import { FacenitionError } from '@facenition/common';
 import { commit, DEFAULT_CODE, DEFAULT_DECODER, open, computeTag, type DecoderSettings } from './fc-polar';
 import { DEFAULT_KDF, deriveKeys, type DerivedKeys, type KdfParams } from './kdf';
+import { codeForLevel } from './levels';
 import {
   decodeToken,
   encodeHeader,
   encodeToken,
   SCHEME_FC_POLAR,
   TOKEN_VERSION,
-  type CodeParams,
   type Environment,
   type IdentityToken,
   type TokenHeader,
@@ -39,7 +39,11 @@ export interface GenerateInput {
 
 export interface TokeniserOptions {
   kdf?: KdfParams;
-  code?: CodeParams;
+  /**
+   * Token version to mint: 2 (default; the code's K is fixed by the accuracy level) or 1 (K = 128 at
+   * every level; for test vectors and compatibility tests: version-1 tokens keep verifying).
+   */
+  version?: 1 | 2;
   decoder?: DecoderSettings;
 }
 
@@ -55,9 +59,10 @@ export async function generateIdentityToken(
   random: RandomSource,
   opts: TokeniserOptions = {},
 ): Promise<Generated> {
-  const code = opts.code ?? DEFAULT_CODE;
+  const version = opts.version ?? TOKEN_VERSION;
+  const code = version === 1 ? DEFAULT_CODE : codeForLevel(input.accuracy);
   const header: TokenHeader = {
-    version: TOKEN_VERSION,
+    version,
     scheme: SCHEME_FC_POLAR,
     kdf: opts.kdf ?? DEFAULT_KDF,
     keyId: pepper.keyId,
