@@ -43,6 +43,11 @@ export default tseslint.config(
               group: ['@facenition/clients', '@facenition/audit', '@facenition/database'],
               message: 'a framework-free library must not import the stateful Nest libraries (clients, audit, database)',
             },
+            {
+              group: ['pkcs11js'],
+              message:
+                'a framework-free library takes the deployment key as a Pepper (libs/tokenisation/src/deployment-key.ts); the PKCS#11 binding stays in the gateway (apps/gateway/src/tokens/pkcs11-key.ts)',
+            },
             { group: ['../../*'], message: 'no relative imports that climb out of a lib' },
           ],
         },

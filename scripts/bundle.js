@@ -9,7 +9,8 @@
  *                    the shared ./dist of a concurrent test run or benchmark is never deleted)
  *   node_modules/    production dependencies only (npm ci --omit=dev --ignore-scripts), among them the
  *                    pinned Node.js runtime node-<platform>-<arch> (exact version in optionalDependencies,
- *                    tarball sha512 in package-lock.json, checked by npm ci; C headers removed)
+ *                    tarball sha512 in package-lock.json, checked by npm ci; C headers removed) and
+ *                    pkcs11js with the addon the repository's `npm ci` compiled (its install script is skipped)
  *   bin/node         symlink to that runtime's binary: the server runs on it, never on a host Node.js
  *                    (with the OIDC face page's assets), libs/capture/dist/ (the capture web component)
  *   models/          the ONNX models, each checked against libs/face/src/model-manifest.json
@@ -149,11 +150,25 @@ function installProduction(stage) {
   // C headers for building native addons: never used at runtime (~67 MB, 2,800 files)
   fs.rmSync(path.join(stage, 'node_modules', runtimePkg, 'include'), { recursive: true, force: true });
 
+  // pkcs11js (the deployment key in a PKCS#11 module) is compiled by its install script, which --ignore-scripts
+  // skipped: ship the addon `npm ci` built in this repository for this platform (N-API: no Node.js ABI to match)
+  const addon = 'node_modules/pkcs11js/build/Release/pkcs11.node';
+  if (!fs.existsSync(path.join(root, addon))) throw new Error(`${addon} is missing: run \`npm ci\` (it compiles pkcs11js) first`);
+  fs.mkdirSync(path.dirname(path.join(stage, addon)), { recursive: true });
+  fs.copyFileSync(path.join(root, addon), path.join(stage, addon));
+
   // native modules must load on the shipped runtime although no install script ran
-  run(node, ['-e', "require('sharp'); require('onnxruntime-node'); console.log('[bundle] sharp and onnxruntime-node load')"], {
-    cwd: stage,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-  });
+  run(
+    node,
+    [
+      '-e',
+      "require('sharp'); require('onnxruntime-node'); require('pkcs11js'); console.log('[bundle] sharp, onnxruntime-node and pkcs11js load')",
+    ],
+    {
+      cwd: stage,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    },
+  );
 
   // trim: onnxruntime ships every OS/arch (~220 MB we do not need); .bin links are never used at runtime
   const ortBin = path.join(stage, 'node_modules/onnxruntime-node/bin');

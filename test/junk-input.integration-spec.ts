@@ -3,7 +3,7 @@ import { DATA_SOURCE } from '@facenition/database';
 import { generateVendorKeyPair, issueLicense } from '@facenition/license';
 import type { PepperRing } from '@facenition/tokenisation';
 import fc from 'fast-check';
-import { createHash, createPrivateKey, generateKeyPairSync, hkdfSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -630,7 +630,7 @@ function statusListBody(junk?: { name: string; where: Where; value: Junk }): Buf
     ['issued_at', field('issued_at', now, 'signed'), present('issued_at', 'signed')],
     ['revoked', revoked, present('revoked', 'signed')],
   ]);
-  const seed = Buffer.from(hkdfSync('sha256', pepper.key, Buffer.alloc(0), 'facenition status list signing key', 32));
+  const seed = pepper.derive('facenition status list signing key');
   const key = createPrivateKey({
     key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
     format: 'der',

@@ -54,6 +54,7 @@ const FORBIDDEN = [
   'express',
   'pg',
   'multer',
+  'pkcs11js',
 ];
 const ALLOWED = ['@facenition/common', '@facenition/worker', '@facenition/face', 'node:crypto', 'zod', 'node-forge'];
 
@@ -67,12 +68,13 @@ describe('lint boundary of the framework-free libraries', () => {
     allowed = lint(snippet(ALLOWED), FRAMEWORK_FREE);
   });
 
-  it.each(FRAMEWORK_FREE)('%s may not import the stateful libraries, Nest, TypeORM, Express, pg or multer', (file) => {
+  it.each(FRAMEWORK_FREE)('%s may not import the stateful libraries, Nest, TypeORM, Express, pg, multer or the PKCS#11 binding', (file) => {
     const lines = forbidden.filter((f) => f.file === file).map((f) => f.line);
     expect(lines).toEqual(FORBIDDEN.map((_, i) => i + 1));
     const messages = forbidden.filter((f) => f.file === file).map((f) => f.message);
     expect(messages[0]).toMatch(/'@facenition\/clients' import is restricted.*must not import the stateful Nest libraries/);
     expect(messages[4]).toMatch(/'@nestjs\/common' import is restricted.*framework-free/);
+    expect(messages[10]).toMatch(/'pkcs11js' import is restricted.*PKCS#11 binding stays in the gateway/);
   });
 
   it('lets the framework-free libraries import each other, node: modules and ordinary packages', () => {

@@ -1,11 +1,10 @@
 import { DATA_SOURCE } from '@facenition/database';
-import { decodeToken, generateIdentityToken, signStatusList } from '@facenition/tokenisation';
+import { decodeToken, generateIdentityToken, pepperFromKey, signStatusList } from '@facenition/tokenisation';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { pepperFromKey } from '../apps/gateway/src/tokens/pepper';
 import { fixture } from './support/images';
 import { ADMIN, startTestApp, type TestApp } from './support/app';
 

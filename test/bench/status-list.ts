@@ -15,8 +15,14 @@ import { request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { verifyPayload } from '@facenition/common';
-import { signStatusList, STATUS_LIST_FORMAT, statusListKeys, statusListPublicKey, verifyStatusListPacked } from '@facenition/tokenisation';
-import { pepperFromKey } from '../../apps/gateway/src/tokens/pepper';
+import {
+  pepperFromKey,
+  signStatusList,
+  STATUS_LIST_FORMAT,
+  statusListKeys,
+  statusListPublicKey,
+  verifyStatusListPacked,
+} from '@facenition/tokenisation';
 import { ADMIN, startTestApp } from '../support/app';
 import { arg, percentile } from './common';
 

@@ -26,6 +26,7 @@ import {
   encodeHeader,
   generateIdentityToken,
   open,
+  pepperFromKey,
   SCHEME_FC_POLAR,
   TOKEN_LEVELS,
   TOKEN_VERSION,
@@ -127,7 +128,7 @@ async function enrol(embedding: ArrayLike<number>, password: string, scope: stri
     header.salt,
     { version: TOKEN_VERSION, scheme: SCHEME_FC_POLAR, scope, environment: 'production', expiresAt: 0, tokenId: header.tokenId },
     header.kdf,
-    Buffer.alloc(32, 1),
+    pepperFromKey(Buffer.alloc(32, 1)),
   );
   const { helper, key } = commit(embedding, keys, code, randomBytes(code.k / 8));
   const hb = encodeHeader(header);
@@ -468,7 +469,7 @@ async function main(): Promise<void> {
   const kdfMs = await timeKdf();
   const tok = await generateIdentityToken(
     { embedding: emb.get(usable[0][0])!, password: 'p', scope: 's', environment: 'production', accuracy: 4, expiresAt: 0 },
-    { keyId: Buffer.alloc(8), key: Buffer.alloc(32) },
+    pepperFromKey(Buffer.alloc(32), Buffer.alloc(8)),
     { bytes: (n) => randomBytes(n) },
   );
   // ---- two-photo enrolment: people with >= 3 images; enrol 1 photo vs the mean of 2, verify a third

@@ -153,13 +153,13 @@ describe('values.schema.json', () => {
 
   it('ci/full-values.yaml switches every optional feature on', () => {
     const full = ciValues('full-values.yaml');
-    for (const toggle of ['ingress', 'metrics.serviceMonitor', 'autoscaling', 'networkPolicy', 'podDisruptionBudget'])
+    for (const toggle of ['ingress', 'metrics.serviceMonitor', 'autoscaling', 'networkPolicy', 'podDisruptionBudget', 'pkcs11'])
       expect({ toggle, on: at(full, `${toggle}.enabled`) }).toEqual({ toggle, on: true });
     expect(at(full, 'image.digest')).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(at(full, 'license.existingSecret')).toMatch(/./);
     expect(at(full, 'admin.existingSecret')).toMatch(/./);
     expect(at(full, 'metrics.auth.existingSecret')).toMatch(/./);
-    for (const list of ['pepper.previousKeys', 'extraEnv', 'ingress.tls', 'networkPolicy.database.to'])
+    for (const list of ['pepper.previousKeys', 'pkcs11.previousKeyLabels', 'extraEnv', 'ingress.tls', 'networkPolicy.database.to'])
       expect({ list, filled: (at(full, list) as unknown[]).length > 0 }).toEqual({ list, filled: true });
   });
 
@@ -197,6 +197,12 @@ describe('values.schema.json', () => {
     ['a metrics token in values', { metrics: { auth: { token: 'x'.repeat(32) } } }, '/metrics/auth'],
     ['a metrics secret key that is a path', { metrics: { auth: { secretKey: '../token' } } }, '/metrics/auth/secretKey'],
     ['a metrics host that is a URL', { config: { metricsHost: 'http://0.0.0.0' } }, '/config/metricsHost'],
+    ['a PIN in values', { pkcs11: { pin: { value: '1234' } } }, '/pkcs11/pin'],
+    ['a relative module path', { pkcs11: { modulePath: 'lib/libpkcs11.so' } }, '/pkcs11/modulePath'],
+    ['a token label over 32 characters', { pkcs11: { tokenLabel: 'x'.repeat(33) } }, '/pkcs11/tokenLabel'],
+    ['a key label with a comma', { pkcs11: { keyLabel: 'a,b' } }, '/pkcs11/keyLabel'],
+    ['duplicate retired key labels', { pkcs11: { previousKeyLabels: ['old', 'old'] } }, '/pkcs11/previousKeyLabels'],
+    ['pkcs11.enabled as a string', { pkcs11: { enabled: 'true' } }, '/pkcs11/enabled'],
   ];
 
   it('rejects an unquoted on/off, which Helm reads as a boolean', () => {
@@ -552,6 +558,67 @@ describe('rendered chart', () => {
     const r = render({ metrics: { auth: { existingSecret: 'facenition-metrics' } } });
     expect(envOf(podOf(r.docs('deployment.yaml'))).FACENITION_METRICS_TOKEN_FILE).toBe('/etc/facenition/metrics/token');
     expect(r.docs('servicemonitor.yaml')).toEqual([]);
+  });
+
+  it('keeps the deployment key in a file by default: no PKCS#11 setting, volume or mount', () => {
+    const pod = podOf(render({}).docs('deployment.yaml'));
+    const env = envOf(pod);
+    expect(env.FACENITION_PEPPER_FILE).toBe('/etc/facenition/pepper/pepper');
+    expect(Object.keys(env).filter((n) => n.startsWith('FACENITION_PKCS11_'))).toEqual([]);
+    expect(pod.volumes.map((v) => v.name).filter((n) => n.startsWith('pkcs11'))).toEqual([]);
+  });
+
+  it('with pkcs11: the key is in the module, the PIN is a file from its Secret, the module is mounted read-only, and no key file is mounted', () => {
+    const pod = podOf(
+      render({
+        pkcs11: {
+          enabled: true,
+          modulePath: '/opt/hsm/lib/libvendor.so',
+          module: { volume: { persistentVolumeClaim: { claimName: 'hsm-client' } }, mountPath: '/opt/hsm' },
+          tokenLabel: 'prod',
+          keyLabel: 'deployment-2026',
+          previousKeyLabels: ['deployment-2025', 'deployment-2024'],
+          pin: { existingSecret: 'hsm-pin', secretKey: 'user-pin' },
+        },
+      }).docs('deployment.yaml'),
+    );
+    const env = envOf(pod);
+    expect(env).toMatchObject({
+      FACENITION_PKCS11_MODULE: '/opt/hsm/lib/libvendor.so',
+      FACENITION_PKCS11_TOKEN_LABEL: 'prod',
+      FACENITION_PKCS11_PIN_FILE: '/etc/facenition/pkcs11/user-pin',
+      FACENITION_PKCS11_KEY_LABEL: 'deployment-2026',
+      FACENITION_PKCS11_PREVIOUS_KEY_LABELS: 'deployment-2025,deployment-2024',
+    });
+    expect(Object.keys(env).filter((n) => n.startsWith('FACENITION_PEPPER'))).toEqual([]);
+    expect(pod.volumes.map((v) => v.name)).not.toContain('pepper');
+    expect(pod.volumes.find((v) => v.name === 'pkcs11-pin')).toEqual({
+      name: 'pkcs11-pin',
+      secret: { secretName: 'hsm-pin', defaultMode: 0o440, items: [{ key: 'user-pin', path: 'user-pin' }] },
+    });
+    expect(pod.volumes.find((v) => v.name === 'pkcs11-module')).toEqual({
+      name: 'pkcs11-module',
+      persistentVolumeClaim: { claimName: 'hsm-client' },
+    });
+    expect(pod.containers[0].volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'pkcs11-pin', mountPath: '/etc/facenition/pkcs11', readOnly: true },
+        { name: 'pkcs11-module', mountPath: '/opt/hsm', readOnly: true },
+      ]),
+    );
+  });
+
+  it('with pkcs11 and retired key files: only the retired files are mounted, the module holds the current key', () => {
+    const pod = podOf(render({ pkcs11: { enabled: true }, pepper: { previousKeys: ['pepper-2024'] } }).docs('deployment.yaml'));
+    const env = envOf(pod);
+    expect(env.FACENITION_PEPPER_FILE).toBeUndefined();
+    expect(env.FACENITION_PEPPER_PREVIOUS_FILES).toBe('/etc/facenition/pepper/pepper-2024');
+    expect(env.FACENITION_PKCS11_KEY_LABEL).toBe('deployment-key');
+    expect(env.FACENITION_PKCS11_PREVIOUS_KEY_LABELS).toBeUndefined();
+    expect(pod.volumes.find((v) => v.name === 'pepper')).toMatchObject({
+      secret: { items: [{ key: 'pepper-2024', path: 'pepper-2024' }] },
+    });
+    expect(pod.volumes.map((v) => v.name)).not.toContain('pkcs11-module'); // module.volume empty: the image carries the library
   });
 
   it('stops on a missing required Secret reference, as helm would', () => {

@@ -40,7 +40,7 @@ import { StatusListController } from './tokens/status-list.controller';
 import { StatusListService } from './tokens/status-list.service';
 import { IdentityTokenRepository } from './tokens/identity-token.repository';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
-import { resolvePepperRing } from './tokens/pepper';
+import { DeploymentKeys, resolvePepperRing } from './tokens/pepper';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -93,17 +93,18 @@ export class AppModule implements NestModule {
         LicenseService,
         FaceService,
         {
-          provide: PEPPER,
-          useFactory: () => {
-            const r = resolvePepperRing(config);
+          provide: DeploymentKeys,
+          useFactory: async () => {
+            const r = await resolvePepperRing(config);
             const hex = (p: Pepper) => Buffer.from(p.keyId).toString('hex');
             const retired = r.ring.previous.length ? `; retired keys still verifying: ${r.ring.previous.map(hex).join(', ')}` : '';
             new Logger('Tokens').log(
               `${r.generated ? 'generated the deployment key into' : 'deployment key from'} ${r.origin} (key id ${hex(r.ring.current)})${retired}`,
             );
-            return r.ring;
+            return new DeploymentKeys(r);
           },
         },
+        { provide: PEPPER, useFactory: (keys: DeploymentKeys) => keys.ring, inject: [DeploymentKeys] },
         IdentityTokenRepository,
         IdentityTokenService,
         StatusListService,

@@ -100,4 +100,81 @@ describe('loadConfig', () => {
       );
     });
   });
+
+  describe('deployment key in a PKCS#11 module', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facenition-config-pkcs11-'));
+    const pinFile = join(dir, 'pin');
+    writeFileSync(pinFile, '  0042-secret-pin\n', { mode: 0o600 });
+    const base = {
+      FACENITION_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+      FACENITION_PKCS11_TOKEN_LABEL: 'facenition',
+      FACENITION_PKCS11_PIN_FILE: pinFile,
+      FACENITION_PKCS11_KEY_LABEL: 'deployment-2026',
+    };
+
+    it('reads the module, token, PIN (trimmed) and key labels; none set = the key is a file', () => {
+      expect(loadConfig({}).pkcs11).toBeUndefined();
+      expect(loadConfig({ ...base, FACENITION_PKCS11_PREVIOUS_KEY_LABELS: ' deployment-2025 , deployment 2024,' }).pkcs11).toEqual({
+        module: '/usr/lib/softhsm/libsofthsm2.so',
+        tokenLabel: 'facenition',
+        pin: '0042-secret-pin',
+        keyLabel: 'deployment-2026',
+        previousKeyLabels: ['deployment-2025', 'deployment 2024'],
+      });
+      // retired key files may stay in the ring beside the module's keys
+      expect(loadConfig({ ...base, FACENITION_PEPPER_PREVIOUS_FILES: '/keys/old.key' }).pepperPreviousFiles).toEqual(['/keys/old.key']);
+    });
+
+    it.each([
+      [
+        'a key file beside the module',
+        { ...base, FACENITION_PEPPER_FILE: '/keys/pepper.key' },
+        'FACENITION_PEPPER_FILE: set no deployment key file with FACENITION_PKCS11_MODULE (the key is in the module)',
+      ],
+      [
+        'a key beside the module',
+        { ...base, FACENITION_PEPPER: Buffer.alloc(32).toString('base64') },
+        'FACENITION_PEPPER: set no deployment key file with FACENITION_PKCS11_MODULE',
+      ],
+      [
+        'a module without its token, PIN and key',
+        { FACENITION_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so' },
+        'FACENITION_PKCS11_TOKEN_LABEL, FACENITION_PKCS11_PIN_FILE, FACENITION_PKCS11_KEY_LABEL: required with the other FACENITION_PKCS11_* settings',
+      ],
+      [
+        'retired labels without a module',
+        { FACENITION_PKCS11_PREVIOUS_KEY_LABELS: 'old' },
+        'FACENITION_PKCS11_MODULE, FACENITION_PKCS11_TOKEN_LABEL, FACENITION_PKCS11_PIN_FILE, FACENITION_PKCS11_KEY_LABEL: required',
+      ],
+      [
+        'a missing PIN file',
+        { ...base, FACENITION_PKCS11_PIN_FILE: join(dir, 'nope') },
+        `FACENITION_PKCS11_PIN_FILE: ${join(dir, 'nope')} does not exist`,
+      ],
+      [
+        'a token label over 32 characters',
+        { ...base, FACENITION_PKCS11_TOKEN_LABEL: 'x'.repeat(33) },
+        'FACENITION_PKCS11_TOKEN_LABEL: a PKCS#11 token label is at most 32',
+      ],
+      [
+        'a key label with a comma',
+        { ...base, FACENITION_PKCS11_KEY_LABEL: 'a,b' },
+        'FACENITION_PKCS11_KEY_LABEL: must be 1..57 printable ASCII',
+      ],
+      [
+        'the current key among the retired ones',
+        { ...base, FACENITION_PKCS11_PREVIOUS_KEY_LABELS: 'old,deployment-2026' },
+        'FACENITION_PKCS11_PREVIOUS_KEY_LABELS: a label is listed twice or is the current key',
+      ],
+    ])('refuses %s, naming the variable', (_name, env, message) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('refuses an empty PIN file without echoing anything of it', () => {
+      const empty = join(dir, 'empty-pin');
+      writeFileSync(empty, ' \n', { mode: 0o600 });
+      expect(() => loadConfig({ ...base, FACENITION_PKCS11_PIN_FILE: empty })).toThrow(`FACENITION_PKCS11_PIN_FILE: ${empty} is empty`);
+    });
+  });
 });

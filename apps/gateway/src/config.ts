@@ -21,6 +21,10 @@ const num = (def: number, min: number, max: number) => z.coerce.number().min(min
 const METRICS_TOKEN_CHARS = /^[\x21-\x7e]+$/;
 const METRICS_TOKEN_CHARS_MESSAGE = 'must be printable ASCII without spaces';
 
+/** A key object's label in the module; a comma separates the retired ones in FACENITION_PKCS11_PREVIOUS_KEY_LABELS. */
+export const KEY_LABEL = /^[\x21-\x2b\x2d-\x7e][\x20-\x2b\x2d-\x7e]{0,56}$/;
+export const KEY_LABEL_MESSAGE = 'must be 1..57 printable ASCII characters without a comma';
+
 const httpsOrLocal = (u: string): boolean => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(u);
 
 const schema = z.object({
@@ -55,6 +59,11 @@ const schema = z.object({
   FACENITION_PEPPER: z.string().min(1).optional(),
   FACENITION_PEPPER_FILE: z.string().min(1).optional(),
   FACENITION_PEPPER_PREVIOUS_FILES: z.string().min(1).optional(),
+  FACENITION_PKCS11_MODULE: z.string().min(1).optional(),
+  FACENITION_PKCS11_TOKEN_LABEL: z.string().max(32, 'a PKCS#11 token label is at most 32 characters').optional(),
+  FACENITION_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  FACENITION_PKCS11_KEY_LABEL: z.string().regex(KEY_LABEL, KEY_LABEL_MESSAGE).optional(),
+  FACENITION_PKCS11_PREVIOUS_KEY_LABELS: z.string().min(1).optional(),
   FACENITION_KDF_LOG2N: int(15, 10, 20),
   FACENITION_KDF_MAX_LOG2N: int(16, 10, 20),
   FACENITION_LOCKOUT_THRESHOLD: int(5, 1, 1000),
@@ -140,6 +149,8 @@ export interface AppConfig {
   pepperFile?: string;
   /** Retired deployment keys that still verify the tokens issued under them (comma-separated files). */
   pepperPreviousFiles: string[];
+  /** The deployment key in a PKCS#11 module (hardware security module) instead of a file; unset = file. */
+  pkcs11?: Pkcs11Config;
   kdfLog2N: number;
   /** Costliest scrypt (log2 N, with r = 8, p = 1) a presented token may ask for: at least kdfLog2N. */
   kdfMaxLog2N: number;
@@ -181,6 +192,19 @@ export interface EntraExtensionConfig {
   jwks?: { keys: Record<string, unknown>[] };
   /** ... or fetched (and cached) from FACENITION_ENTRA_EXTENSION_JWKS_URI. */
   jwksUri?: string;
+}
+
+export interface Pkcs11Config {
+  /** Path of the module's shared library (FACENITION_PKCS11_MODULE). */
+  module: string;
+  /** Label of the token holding the key (FACENITION_PKCS11_TOKEN_LABEL). */
+  tokenLabel: string;
+  /** The user PIN, read once from FACENITION_PKCS11_PIN_FILE (trimmed). */
+  pin: string;
+  /** Label of the current key object (FACENITION_PKCS11_KEY_LABEL); its HKDF key is `<label>.derive`. */
+  keyLabel: string;
+  /** Retired keys in the same token that still verify (FACENITION_PKCS11_PREVIOUS_KEY_LABELS). */
+  previousKeyLabels: string[];
 }
 
 export interface OktaHookConfig {
@@ -259,6 +283,44 @@ function oktaHook(e: Parsed): OktaHookConfig | undefined {
   return { secret, apiClientId: client.toLowerCase() };
 }
 
+const commaList = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+
+/** The deployment key in a PKCS#11 module: module, token label, PIN file and key label together, and no key file. */
+function pkcs11(e: Parsed): Pkcs11Config | undefined {
+  const names = [
+    'FACENITION_PKCS11_MODULE',
+    'FACENITION_PKCS11_TOKEN_LABEL',
+    'FACENITION_PKCS11_PIN_FILE',
+    'FACENITION_PKCS11_KEY_LABEL',
+    'FACENITION_PKCS11_PREVIOUS_KEY_LABELS',
+  ] as const;
+  if (names.every((n) => e[n] === undefined)) return undefined;
+  const missing = names.slice(0, 4).filter((n) => e[n] === undefined);
+  if (missing.length)
+    throw new ConfigError(`invalid configuration: ${missing.join(', ')}: required with the other FACENITION_PKCS11_* settings`);
+  const files = (['FACENITION_PEPPER', 'FACENITION_PEPPER_FILE'] as const).filter((n) => e[n] !== undefined);
+  if (files.length)
+    throw new ConfigError(
+      `invalid configuration: ${files.join(', ')}: set no deployment key file with FACENITION_PKCS11_MODULE (the key is in the module)`,
+    );
+  const keyLabel = e.FACENITION_PKCS11_KEY_LABEL!;
+  const previous = commaList(e.FACENITION_PKCS11_PREVIOUS_KEY_LABELS);
+  const bad = previous.find((l) => !KEY_LABEL.test(l));
+  if (bad !== undefined)
+    throw new ConfigError(`invalid configuration: FACENITION_PKCS11_PREVIOUS_KEY_LABELS: ${JSON.stringify(bad)} ${KEY_LABEL_MESSAGE}`);
+  if (new Set([keyLabel, ...previous]).size !== previous.length + 1)
+    throw new ConfigError('invalid configuration: FACENITION_PKCS11_PREVIOUS_KEY_LABELS: a label is listed twice or is the current key');
+  const file = e.FACENITION_PKCS11_PIN_FILE!;
+  // never echo the file's content: it is a secret
+  const pin = readSetting('FACENITION_PKCS11_PIN_FILE', file).trim();
+  if (!pin) throw new ConfigError(`invalid configuration: FACENITION_PKCS11_PIN_FILE: ${file} is empty`);
+  return { module: e.FACENITION_PKCS11_MODULE!, tokenLabel: e.FACENITION_PKCS11_TOKEN_LABEL!, pin, keyLabel, previousKeyLabels: previous };
+}
+
 /** FACENITION_METRICS_TOKEN, or the file named by FACENITION_METRICS_TOKEN_FILE read once (trimmed). */
 function metricsToken(token: string | undefined, file: string | undefined): string | undefined {
   if (token !== undefined && file !== undefined)
@@ -328,10 +390,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authWindowSeconds: e.FACENITION_AUTH_WINDOW_SECONDS,
     pepper: e.FACENITION_PEPPER,
     pepperFile: e.FACENITION_PEPPER_FILE,
-    pepperPreviousFiles: (e.FACENITION_PEPPER_PREVIOUS_FILES ?? '')
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean),
+    pepperPreviousFiles: commaList(e.FACENITION_PEPPER_PREVIOUS_FILES),
+    pkcs11: pkcs11(e),
     kdfLog2N: e.FACENITION_KDF_LOG2N,
     kdfMaxLog2N: Math.max(e.FACENITION_KDF_MAX_LOG2N, e.FACENITION_KDF_LOG2N),
     lockoutThreshold: e.FACENITION_LOCKOUT_THRESHOLD,

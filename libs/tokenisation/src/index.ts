@@ -1,3 +1,4 @@
+export * from './deployment-key';
 export * from './fc-polar';
 export * from './kdf';
 export * from './polar';

@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { hkdfSync, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import type { Pepper } from './deployment-key';
 
 export interface KdfParams {
   /** scrypt cost N = 2^log2N */
@@ -47,13 +48,14 @@ export function contextBytes(c: KdfContext): Buffer {
  * keys   = HKDF-SHA256(master, salt, "facenition rotation" | "facenition mac").
  * The memory-hard step makes each password guess expensive; the pepper (a deployment key that is
  * never stored with the tokens) makes a stolen token store plus a password insufficient offline.
+ * The HMAC is the deployment key's own operation: it may run inside a hardware security module.
  */
 export async function deriveKeys(
   password: string,
   salt: Uint8Array,
   ctx: KdfContext,
   kdf: KdfParams,
-  pepper: Uint8Array,
+  pepper: Pick<Pepper, 'hmac'>,
 ): Promise<DerivedKeys> {
   const N = 2 ** kdf.log2N;
   const stretched = await scrypt(
@@ -67,7 +69,10 @@ export async function deriveKeys(
       maxmem: 256 * N * kdf.r + 1024 * 1024,
     },
   );
-  const master = createHmac('sha256', pepper).update(stretched).digest();
+  const master = pepper.hmac(stretched);
+  stretched.fill(0);
   const expand = (label: string) => Buffer.from(hkdfSync('sha256', master, salt, label, 32));
-  return { rotationSeed: expand('facenition rotation'), macKey: expand('facenition mac') };
+  const keys = { rotationSeed: expand('facenition rotation'), macKey: expand('facenition mac') };
+  master.fill(0);
+  return keys;
 }

@@ -1,6 +1,6 @@
 import { startWorker } from '@facenition/worker';
-import { StatusListError, type PackedStatusList, type StatusList, type StatusListKey } from './status-list';
-import type { Pepper } from './tokeniser';
+import type { Pepper } from './deployment-key';
+import { StatusListError, statusListSeed, type PackedStatusList, type StatusList, type StatusListKey } from './status-list';
 
 export type StatusListJob =
   | {
@@ -10,7 +10,8 @@ export type StatusListJob =
       /** ms since the epoch */
       now: number;
     }
-  | { kind: 'sign'; list: Omit<StatusList, 'keyId'>; pepper: Pepper };
+  /** the signing seed, not the deployment key: the key may live in a module, and a thread needs no more than this */
+  | { kind: 'sign'; list: Omit<StatusList, 'keyId'>; keyId: Uint8Array; seed: Uint8Array };
 
 export type StatusListReply =
   { ok: true; list: PackedStatusList } | { ok: true; document: string } | { ok: false; name: string; message: string };
@@ -42,7 +43,14 @@ function inWorker(job: StatusListJob): Promise<StatusListReply & { ok: true }> {
  * about 0.9 s for 250,000 entries, which would otherwise stall every other request.
  */
 export async function signStatusListInWorker(list: Omit<StatusList, 'keyId'>, pepper: Pepper): Promise<string> {
-  const reply = await inWorker({ kind: 'sign', list, pepper });
+  const seed = statusListSeed(pepper);
+  let pending: Promise<StatusListReply & { ok: true }>;
+  try {
+    pending = inWorker({ kind: 'sign', list, keyId: pepper.keyId, seed });
+  } finally {
+    seed.fill(0); // the thread got a copy (workerData is cloned when the thread starts)
+  }
+  const reply = await pending;
   if (!('document' in reply)) throw new Error('the status-list worker answered without a document');
   return reply.document;
 }

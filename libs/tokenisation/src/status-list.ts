@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import {
   decodeBase64Url,
   ed25519KeyPairFromSeed,
@@ -8,9 +7,8 @@ import {
   parseIsoDateTime,
   sealEnvelope,
   verifyPayload,
-  type Ed25519KeyPair,
 } from '@facenition/common';
-import type { Pepper } from './tokeniser';
+import type { Pepper } from './deployment-key';
 
 /**
  * Revocation status list ("revoked anywhere it was issued"), in the spirit of the IETF Token Status
@@ -47,23 +45,36 @@ export class StatusListError extends FacenitionError {
   readonly status = 400;
 }
 
-/** The Ed25519 key pair derived from a deployment key. The caller zeroes `privateKey` when done. */
-function signingKey(pepper: Pepper): Ed25519KeyPair {
-  const seed = Buffer.from(hkdfSync('sha256', pepper.key, Buffer.alloc(0), 'facenition status list signing key', 32));
-  const pair = ed25519KeyPairFromSeed(seed);
-  seed.fill(0);
-  return pair;
-}
+/** HKDF info of the status-list signing seed (docs/token-format.md §10). */
+export const STATUS_LIST_SEED_LABEL = 'facenition status list signing key';
+
+/**
+ * The status-list signing seed of a deployment key: HKDF-SHA256(key, salt = empty, STATUS_LIST_SEED_LABEL).
+ * Secret (it signs lists): the caller zeroes it when done.
+ */
+export const statusListSeed = (pepper: Pick<Pepper, 'derive'>): Buffer => pepper.derive(STATUS_LIST_SEED_LABEL);
 
 /** The status-list verification key of a deployment key (publishable; gives nothing about the pepper). */
-export function statusListPublicKey(pepper: Pepper): Buffer {
-  const { publicKey, privateKey } = signingKey(pepper);
+export function statusListPublicKey(pepper: Pick<Pepper, 'derive'>): Buffer {
+  const seed = statusListSeed(pepper);
+  const { publicKey, privateKey } = ed25519KeyPairFromSeed(seed);
+  seed.fill(0);
   privateKey.fill(0);
   return publicKey;
 }
 
 export function signStatusList(list: Omit<StatusList, 'keyId'>, pepper: Pepper): string {
-  const { privateKey, publicKey } = signingKey(pepper);
+  const seed = statusListSeed(pepper);
+  try {
+    return signStatusListWithSeed(list, pepper.keyId, seed);
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/** signStatusList from the key's id and signing seed (what a worker thread is given instead of the key). */
+export function signStatusListWithSeed(list: Omit<StatusList, 'keyId'>, keyId: Uint8Array, seed: Uint8Array): string {
+  const { privateKey, publicKey } = ed25519KeyPairFromSeed(seed);
   const payload = Buffer.from(
     JSON.stringify({
       issuer: list.issuer,
@@ -72,8 +83,9 @@ export function signStatusList(list: Omit<StatusList, 'keyId'>, pepper: Pepper):
     }),
   );
   try {
-    const keyId = Buffer.from(pepper.keyId).toString('hex');
-    return JSON.stringify(sealEnvelope(STATUS_LIST_FORMAT, keyId, payload, privateKey, { public_key: encodeBase64Url(publicKey) }));
+    return JSON.stringify(
+      sealEnvelope(STATUS_LIST_FORMAT, Buffer.from(keyId).toString('hex'), payload, privateKey, { public_key: encodeBase64Url(publicKey) }),
+    );
   } finally {
     privateKey.fill(0);
   }

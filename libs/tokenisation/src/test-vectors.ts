@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { generateIdentityToken, verifyIdentityToken, type Pepper, type RandomSource } from './tokeniser';
+import { pepperFromKey } from './deployment-key';
+import { generateIdentityToken, verifyIdentityToken, type RandomSource } from './tokeniser';
 import type { KdfParams } from './kdf';
 import { codeForLevel } from './levels';
 
@@ -85,7 +86,8 @@ export interface TestVectors {
  */
 export async function buildTestVectors(version: 1 | 2 = 1, accuracy = 4): Promise<TestVectors> {
   const kdf: KdfParams = { log2N: 14, r: 8, p: 1 };
-  const pepper: Pepper = { keyId: hex('0102030405060708'), key: fill(0x42, 32) };
+  const pepperKey = fill(0x42, 32);
+  const pepper = pepperFromKey(pepperKey, hex('0102030405060708'));
   const embedding = gaussianUnitVector('facenition test vector enrolment');
   const salt = fill(0x11, 16);
   const tokenId = fill(0x22, 16);
@@ -137,7 +139,7 @@ export async function buildTestVectors(version: 1 | 2 = 1, accuracy = 4): Promis
       'L2-normalised, rounded to float32; enrolment seed "facenition test vector enrolment"; probes: the enrolment embedding (cosine null), ' +
       'correlated(enrolment, cosine, seed), or gaussianUnitVector(seed) (cosine 0). Random bytes are consumed in the order salt, token_id, key.',
     kdf,
-    pepper: { key_id: Buffer.from(pepper.keyId).toString('hex'), key: Buffer.from(pepper.key).toString('hex') },
+    pepper: { key_id: Buffer.from(pepper.keyId).toString('hex'), key: Buffer.from(pepperKey).toString('hex') },
     enrolment: {
       embedding,
       password: enrol.password,

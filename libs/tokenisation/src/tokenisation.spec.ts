@@ -7,10 +7,11 @@ import { logPhiNeg } from './soft';
 import { codeForLevel } from './levels';
 import { buildTestVectors, buildTestVectorsV2, correlated, gaussianUnitVector } from './test-vectors';
 import { decodeToken, TokenFormatError } from './token';
-import { generateIdentityToken, releaseKey, UnknownPepperError, verifyIdentityToken, type Pepper } from './tokeniser';
+import { pepperFromKey } from './deployment-key';
+import { generateIdentityToken, releaseKey, UnknownPepperError, verifyIdentityToken } from './tokeniser';
 
 const FAST_KDF: KdfParams = { log2N: 10, r: 8, p: 1 };
-const pepper: Pepper = { keyId: Buffer.from('a1a2a3a4a5a6a7a8', 'hex'), key: Buffer.alloc(32, 7) };
+const pepper = pepperFromKey(Buffer.alloc(32, 7), Buffer.from('a1a2a3a4a5a6a7a8', 'hex'));
 const random = { bytes: (n: number) => randomBytes(n) };
 const base = {
   password: 'hunter2-but-longer',
@@ -111,7 +112,7 @@ describe('identity tokens (FC-Polar, N=4096, K by accuracy level)', () => {
   it('needs the deployment key: another pepper does not open it, an unknown key id is reported', async () => {
     const enrolled = gaussianUnitVector('pepper');
     const g = await generateIdentityToken({ embedding: enrolled, ...base }, pepper, random, { kdf: FAST_KDF });
-    const other: Pepper = { keyId: pepper.keyId, key: Buffer.alloc(32, 8) };
+    const other = pepperFromKey(Buffer.alloc(32, 8), pepper.keyId);
     const v = await verifyIdentityToken({ token: g.token, embedding: enrolled, password: base.password, scope: base.scope }, () => other, {
       kdf: FAST_KDF,
     });

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { FacenitionError } from '@facenition/common';
 import { commit, DEFAULT_CODE, DEFAULT_DECODER, open, computeTag, type DecoderSettings } from './fc-polar';
+import type { Pepper } from './deployment-key';
 import { DEFAULT_KDF, deriveKeys, type DerivedKeys, type KdfParams } from './kdf';
 import { codeForLevel } from './levels';
 import {
@@ -13,12 +14,6 @@ import {
   type IdentityToken,
   type TokenHeader,
 } from './token';
-
-/** A deployment key ("pepper") mixed into every token's key derivation; identified by an 8-byte id. */
-export interface Pepper {
-  keyId: Uint8Array;
-  key: Uint8Array;
-}
 
 /** Randomness port (node:crypto randomBytes in production; fixed bytes in test vectors). */
 export interface RandomSource {
@@ -73,7 +68,7 @@ export async function generateIdentityToken(
     tokenId: random.bytes(16),
     code,
   };
-  const keys = await deriveKeys(input.password, header.salt, contextOf(header, input.scope), header.kdf, pepper.key);
+  const keys = await deriveKeys(input.password, header.salt, contextOf(header, input.scope), header.kdf, pepper);
   const { helper, key } = commit(input.embedding, keys, code, random.bytes(code.k / 8));
   const body = Buffer.concat([encodeHeader(header), Buffer.from(helper)]);
   const tag = computeTag(keys.macKey, body, key);
@@ -130,7 +125,7 @@ export async function identityTokenKeys(
   const t = typeof token === 'string' ? decodeToken(token) : token;
   const pepper = pepperFor(t.header.keyId);
   if (!pepper) throw new UnknownPepperError(Buffer.from(t.header.keyId).toString('hex'));
-  return deriveKeys(password, t.header.salt, contextOf(t.header, scope), t.header.kdf, pepper.key);
+  return deriveKeys(password, t.header.salt, contextOf(t.header, scope), t.header.kdf, pepper);
 }
 
 /** The face half: opens the token with a probe embedding and the keys of identityTokenKeys. */

@@ -6,7 +6,7 @@ import { decodeToken } from '@facenition/tokenisation';
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import multer from 'multer';
-import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -74,7 +74,7 @@ export class OidcInteractions {
     private readonly audit: AuditService,
     private readonly license: LicenseService,
   ) {
-    this.csrfKey = Buffer.from(hkdfSync('sha256', peppers.current.key, Buffer.alloc(0), 'facenition oidc csrf', 32));
+    this.csrfKey = peppers.current.derive('facenition oidc csrf');
   }
 
   private async root(): Promise<Buffer> {
@@ -227,7 +227,8 @@ export class OidcInteractions {
   }
 
   private async checkFrame(req: Request, res: Response, uid: string): Promise<void> {
-    if (count(this.frameChecks, uid) > FRAME_CHECKS_PER_INTERACTION) throw new ApiError(429, 'too many frame checks for this sign-in', 'rate_limited');
+    if (count(this.frameChecks, uid) > FRAME_CHECKS_PER_INTERACTION)
+      throw new ApiError(429, 'too many frame checks for this sign-in', 'rate_limited');
     const bytes = (req.files as Express.Multer.File[] | undefined)?.find((f) => f.fieldname === 'frame')?.buffer;
     if (!bytes) throw new ApiError(400, "missing image field 'frame'", 'missing_field');
     const r = await this.faces.analyze(bytes, 'frame', { quality: true, liveness: this.config.livenessGate }, false, requestSignal(req));

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { DATA_SOURCE } from '@facenition/database';
 import type { PepperRing } from '@facenition/tokenisation';
 import type { Request, Response } from 'express';
-import { hkdfSync } from 'node:crypto';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -58,7 +57,6 @@ export class OidcProvider implements OnApplicationShutdown {
   /** preferred_username of the accounts of recent sign-ins (standard relying parties), kept with the provider's artefacts for 10 minutes. */
   private readonly usernames: OidcAdapter;
 
-
   /** Keeps the user name a relying party's hint gave, for the id_token and userinfo of this sign-in. */
   async rememberUsername(accountId: string, username: string): Promise<void> {
     await this.usernames.upsert(accountId, { preferred_username: username }, 600);
@@ -78,9 +76,7 @@ export class OidcProvider implements OnApplicationShutdown {
   }
 
   private configuration(keySet: KeySet): Configuration {
-    const cookieKey = Buffer.from(hkdfSync('sha256', this.peppers.current.key, Buffer.alloc(0), 'facenition oidc cookies', 32)).toString(
-      'base64url',
-    );
+    const cookieKey = this.peppers.current.derive('facenition oidc cookies').toString('base64url');
     const policy = interactionPolicy.base();
     policy.remove('consent');
     const login = policy.get('login')!;

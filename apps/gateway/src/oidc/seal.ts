@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Pepper, PepperRing } from '@facenition/tokenisation';
 
 /**
@@ -11,8 +11,7 @@ export interface Sealed {
   keyId: string;
 }
 
-const keyFor = (pepper: Pepper, purpose: string): Buffer =>
-  Buffer.from(hkdfSync('sha256', pepper.key, Buffer.alloc(0), `facenition seal ${purpose}`, 32));
+const keyFor = (pepper: Pepper, purpose: string): Buffer => pepper.derive(`facenition seal ${purpose}`);
 
 export function seal(ring: PepperRing, purpose: string, plain: Buffer): Sealed {
   const key = keyFor(ring.current, purpose);
