@@ -30,6 +30,7 @@ import {
   encodeHeader,
   fwht,
   open,
+  pepperFromKey,
   PolarCode,
   project,
   rotationsFor,
@@ -147,7 +148,7 @@ async function enrol(embedding: ArrayLike<number>, password: string, scope: stri
     header.salt,
     { version, scheme: SCHEME_FC_POLAR, scope, environment: 'production', expiresAt: 0, tokenId: header.tokenId },
     header.kdf,
-    Buffer.alloc(32, 1),
+    pepperFromKey(Buffer.alloc(32, 1)),
   );
   const { helper, key } = commit(embedding, keys, code, randomBytes(code.k / 8));
   const hb = encodeHeader(header);

@@ -144,7 +144,7 @@ async function enrolUnder(embedding: ArrayLike<number>, password: string, scope:
     salt,
     { version: TOKEN_VERSION, scheme: SCHEME_FC_POLAR, scope, environment: 'production', expiresAt: 0, tokenId: randomBytes(16) },
     { log2N: 10, r: 8, p: 1 },
-    Buffer.alloc(32, 1),
+    pepperFromKey(Buffer.alloc(32, 1)),
   );
   return { keys, tokens: codes.map((code) => commit(embedding, keys, code, randomBytes(code.k / 8))) };
 }
