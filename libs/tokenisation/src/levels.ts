@@ -12,6 +12,10 @@
  * (`falseMatches` of them), from the second of two runs on 2026-11-27 (docs/runs/bench-tokens-1m-run2.txt,
  * which printed this table). Tokens carry random keys, so runs differ: the protected calibration of
  * level 3 came out 0.3405 in the first run and 0.3408 in the second; the stricter is kept.
+ * Those runs were version-1 tokens (K = 128). The thresholds serve version 2 as well: its
+ * 1,000,000-trial run (docs/runs/bench-tokens-v2-1m.txt) put the protected calibration of levels
+ * 1-6 below the unprotected threshold (fewer impostor keys are recovered; 7-8 need more trials than
+ * 1,000,000), and its FMR at these thresholds within each target (docs/security.md, "Level-true key recovery").
  */
 export interface TokenLevel {
   level: number;
