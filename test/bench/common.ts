@@ -126,3 +126,40 @@ export function tenFoldAccuracy(folds: readonly { s: number; same: boolean }[][]
   const sd = Math.sqrt(perFold.reduce((s, v) => s + (v - mean) ** 2, 0) / (perFold.length - 1));
   return { mean, sd, perFold };
 }
+
+/** Fraction of equal bits of two packed bit strings (helper-bit agreement, the linkage score of bench:tokens). */
+export function bitAgreement(x: Uint8Array, y: Uint8Array): number {
+  let same = 0;
+  for (let i = 0; i < x.length; i++) {
+    let v = ~(x[i] ^ y[i]) & 0xff;
+    while (v) {
+      same += v & 1;
+      v >>= 1;
+    }
+  }
+  return same / (x.length * 8);
+}
+
+/**
+ * Unlinkability D<->sys (Gomez-Barrero et al., TIFS 2018) of mated vs non-mated linkage scores over
+ * `bins` equal-width histogram bins (prior ratio 1): Σ p_mated(s) · D<->(s), D<->(s) = 2·LR/(1+LR) − 1
+ * where LR = p_mated/p_non > 1; a bin with no non-mated score links fully.
+ */
+export function dsys(mated: number[], non: number[], bins: number): number {
+  const lo = Math.min(...mated, ...non);
+  const hi = Math.max(...mated, ...non) + 1e-12;
+  const hm = new Array<number>(bins).fill(0);
+  const hn = new Array<number>(bins).fill(0);
+  const bin = (v: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
+  mated.forEach((v) => hm[bin(v)]++);
+  non.forEach((v) => hn[bin(v)]++);
+  let d = 0;
+  for (let k = 0; k < bins; k++) {
+    const pm = hm[k] / mated.length;
+    const pn = hn[k] / non.length;
+    if (pm === 0) continue;
+    const dl = pn === 0 ? 1 : pm > pn ? (2 * (pm / pn)) / (1 + pm / pn) - 1 : 0;
+    d += pm * dl;
+  }
+  return d;
+}

@@ -40,7 +40,7 @@ import {
   type Rotation,
   type TokenHeader,
 } from '@facenition/tokenisation';
-import { arg, mapLimit, median, rng, startPool } from './common';
+import { arg, bitAgreement, dsys, mapLimit, median, rng, startPool } from './common';
 
 // ---------------------------------------------------------------- linear algebra on the token's projection
 
@@ -177,40 +177,10 @@ function signBitsOf(e: Enrolled, code: CodeParams, polar: PolarCode): Uint8Array
   return s;
 }
 
-function agreement(x: Uint8Array, y: Uint8Array): number {
-  let same = 0;
-  for (let i = 0; i < x.length; i++) {
-    let v = ~(x[i] ^ y[i]) & 0xff;
-    while (v) {
-      same += v & 1;
-      v >>= 1;
-    }
-  }
-  return same / (x.length * 8);
-}
+const agreement = bitAgreement;
 
-// ---------------------------------------------------------------- D<->sys, as bench:tokens defines it
-
+// D<->sys, as bench:tokens defines it (test/bench/common.ts)
 const nBins = Number(arg('bins', '30'));
-const dsys = (mated: number[], non: number[], bins = nBins) => {
-  const lo = Math.min(...mated, ...non);
-  const hi = Math.max(...mated, ...non) + 1e-12;
-  const hm = new Array<number>(bins).fill(0);
-  const hn = new Array<number>(bins).fill(0);
-  const bin = (v: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
-  mated.forEach((v) => hm[bin(v)]++);
-  non.forEach((v) => hn[bin(v)]++);
-  let d = 0;
-  for (let k = 0; k < bins; k++) {
-    const pm = hm[k] / mated.length;
-    const pn = hn[k] / non.length;
-    if (pm === 0) continue;
-    // D<->(s) = 2 * LR / (1 + LR) - 1 where LR > 1 (prior ratio 1); a bin with no non-mated score links fully
-    const dl = pn === 0 ? 1 : pm > pn ? (2 * (pm / pn)) / (1 + pm / pn) - 1 : 0;
-    d += pm * dl;
-  }
-  return d;
-};
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -470,7 +440,7 @@ async function main(): Promise<void> {
     );
     const row = (label: string, f: (s: Scores) => number) =>
       console.log(
-        `  ${label.padEnd(84)} ${f4(dsys(sm.map(f), sn.map(f))).padEnd(9)} ${f4(dsys(sn2.map(f), sn.map(f))).padEnd(13)} ${f4(mean(sm.map(f)))} / ${f4(mean(sn.map(f)))}`,
+        `  ${label.padEnd(84)} ${f4(dsys(sm.map(f), sn.map(f), nBins)).padEnd(9)} ${f4(dsys(sn2.map(f), sn.map(f), nBins)).padEnd(13)} ${f4(mean(sm.map(f)))} / ${f4(mean(sn.map(f)))}`,
       );
     row('helper-bit agreement (bench:tokens; token store only)', (s) => s.agree);
     row("L2' helper back-projection cosine (stolen secrets, no key, no face)", (s) => s.l2);

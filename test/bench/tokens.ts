@@ -38,7 +38,7 @@ import {
 } from '@facenition/tokenisation';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { arg, mapLimit, median, percentile, rng, startPool, timeKdf } from './common';
+import { arg, bitAgreement, dsys, mapLimit, median, percentile, rng, startPool, timeKdf } from './common';
 import type { TrialEnrolment, TrialWorkerData } from './token-trials.worker';
 
 /** Trials on worker threads: [token index, probe index] pairs -> score per trial and code, trial-major (NaN = key not recovered). */
@@ -506,37 +506,8 @@ async function main(): Promise<void> {
 
   // ---- unlinkability (Gomez-Barrero et al., TIFS 2018): D<->sys over helper-bit agreement
   const nLink = Math.min(Number(arg('link-pairs', '2000')), usable.length);
-  const agreement = (x: Uint8Array, y: Uint8Array) => {
-    let same = 0;
-    for (let i = 0; i < x.length; i++) {
-      let v = ~(x[i] ^ y[i]) & 0xff;
-      while (v) {
-        same += v & 1;
-        v >>= 1;
-      }
-    }
-    return same / (x.length * 8);
-  };
+  const agreement = bitAgreement;
   const nBins = Number(arg('bins', '30'));
-  const dsys = (mated: number[], non: number[], bins = nBins) => {
-    const lo = Math.min(...mated, ...non);
-    const hi = Math.max(...mated, ...non) + 1e-12;
-    const hm = new Array<number>(bins).fill(0);
-    const hn = new Array<number>(bins).fill(0);
-    const bin = (v: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
-    mated.forEach((v) => hm[bin(v)]++);
-    non.forEach((v) => hn[bin(v)]++);
-    let d = 0;
-    for (let k = 0; k < bins; k++) {
-      const pm = hm[k] / mated.length;
-      const pn = hn[k] / non.length;
-      if (pm === 0) continue;
-      // D<->(s) = 2 * LR / (1 + LR) - 1 where LR > 1 (prior ratio 1); a bin with no non-mated score links fully
-      const dl = pn === 0 ? 1 : pm > pn ? (2 * (pm / pn)) / (1 + pm / pn) - 1 : 0;
-      d += pm * dl;
-    }
-    return d;
-  };
   const settings: [string, (k: number) => [[string, string], [string, string]]][] = [
     [
       'different passwords',
@@ -580,7 +551,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `  ${name.padEnd(36)} D<->sys ${dsys(mated, non).toFixed(3)}   noise floor (non-mated vs non-mated) ${dsys(non2, non).toFixed(3)}`,
+      `  ${name.padEnd(36)} D<->sys ${dsys(mated, non, nBins).toFixed(3)}   noise floor (non-mated vs non-mated) ${dsys(non2, non, nBins).toFixed(3)}`,
     );
   }
 
