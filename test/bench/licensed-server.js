@@ -37,6 +37,16 @@ async function main() {
   const config = loadConfig();
   const { app, pool } = await createApp(config, { licenseKeys: [keys.publicKey] });
   await app.listen(config.port, config.host);
+  // as main.js does: graceful SIGTERM, and the Prometheus server when FACENITION_METRICS_PORT is set (bench:soak reads it)
+  require(join(dist, 'apps/gateway/src/health/shutdown')).installGracefulShutdown(app, {
+    delayMs: config.shutdownDelaySeconds * 1000,
+    timeoutMs: config.shutdownTimeoutSeconds * 1000,
+  });
+  if (process.env.FACENITION_METRICS_PORT) {
+    const metrics = require(join(dist, 'apps/gateway/src/metrics/metrics.service'));
+    const m = await metrics.startMetricsServer(app.get(metrics.MetricsService), config, { log: () => undefined, warn: () => undefined });
+    app.getHttpServer().once('close', () => m.server.close());
+  }
   await pool.start();
 }
 

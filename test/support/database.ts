@@ -31,3 +31,31 @@ export async function testDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** The PostgreSQL server the suites use (CI's, or DATABASE_URL's), whichever run this is. */
+export const POSTGRES_SERVER = process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
+
+/**
+ * A fresh database on the PostgreSQL server even in the embedded run: for suites that need several
+ * server processes on one database (replicas), which embedded PGlite (one process) cannot give.
+ */
+export async function serverDatabase(): Promise<TestDatabase & { url: string }> {
+  const name = `facenition_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: POSTGRES_SERVER });
+  await admin.connect().catch((err: unknown) => {
+    throw new Error(`this suite needs the PostgreSQL server at ${POSTGRES_SERVER} (set DATABASE_URL): ${String(err)}`);
+  });
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_SERVER);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: POSTGRES_SERVER });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -28,13 +28,13 @@ export async function startServerProcess(env: Record<string, string>, main = BUI
   port ??= await freePort();
   const output: string[] = [];
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, FACENITION_HOST: '127.0.0.1', FACENITION_PORT: String(port), FACENITION_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, FACENITION_HOST: '127.0.0.1', FACENITION_PORT: String(port), FACENITION_LOG_LEVEL: 'warn', FACENITION_SHUTDOWN_DELAY_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
   child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output.join('')}`);
     try {

@@ -45,7 +45,6 @@ export async function createApp(
   }
   app.set('trust proxy', false);
   if (config.basePath) app.setGlobalPrefix(config.basePath);
-  app.enableShutdownHooks();
   // logged after creation so it goes through the application's logger
   if (source) announceAdminToken(source);
   return { app, pool: app.get<FacePool>(FACE_POOL) };

@@ -27,6 +27,7 @@ import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
 import { HealthController } from './health/health.controller';
+import { ShutdownState } from './health/shutdown';
 import { EnrolmentStatusController } from './integrations/enrolment-status.controller';
 import { FaceVerifications } from './integrations/face-verifications';
 import { SignedResults } from './integrations/signed-result';
@@ -88,6 +89,7 @@ export class AppModule implements NestModule {
             }),
         },
         MetricsService,
+        ShutdownState,
         { provide: LICENSE, useValue: license },
         LicenseRepository,
         LicenseService,

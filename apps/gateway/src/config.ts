@@ -106,6 +106,8 @@ const schema = z.object({
     .regex(METRICS_TOKEN_CHARS, METRICS_TOKEN_CHARS_MESSAGE)
     .optional(),
   FACENITION_METRICS_TOKEN_FILE: z.string().min(1).optional(),
+  FACENITION_SHUTDOWN_TIMEOUT_SECONDS: int(20, 1, 3600),
+  FACENITION_SHUTDOWN_DELAY_SECONDS: int(2, 0, 600),
 });
 
 const databaseUrl = z
@@ -180,6 +182,10 @@ export interface AppConfig {
   metricsHost: string;
   /** Bearer token a scrape must present (FACENITION_METRICS_TOKEN or _FILE); unset = open scrape. */
   metricsToken?: string;
+  /** After SIGTERM/SIGINT the process exits within this many seconds, whatever is still in flight. */
+  shutdownTimeoutSeconds: number;
+  /** After SIGTERM, readiness answers 503 this long while requests are still served, before the listener closes. */
+  shutdownDelaySeconds: number;
 }
 
 export interface EntraExtensionConfig {
@@ -350,6 +356,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(picked);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (unknown.length) problems.push(...unknown.map((k) => `${k}: unknown setting`));
+  if (parsed.success && parsed.data.FACENITION_SHUTDOWN_DELAY_SECONDS >= parsed.data.FACENITION_SHUTDOWN_TIMEOUT_SECONDS) {
+    problems.push('FACENITION_SHUTDOWN_DELAY_SECONDS: must be less than FACENITION_SHUTDOWN_TIMEOUT_SECONDS');
+  }
   if (parsed.success && !parsed.data.FACENITION_TLS_CERT_FILE !== !parsed.data.FACENITION_TLS_KEY_FILE) {
     problems.push('FACENITION_TLS_CERT_FILE / FACENITION_TLS_KEY_FILE: set both or neither');
   }
@@ -410,6 +419,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsPort: e.FACENITION_METRICS_PORT,
     metricsHost: e.FACENITION_METRICS_HOST ?? e.FACENITION_HOST,
     metricsToken: scrapeToken,
+    shutdownTimeoutSeconds: e.FACENITION_SHUTDOWN_TIMEOUT_SECONDS,
+    shutdownDelaySeconds: e.FACENITION_SHUTDOWN_DELAY_SECONDS,
   };
 }
 

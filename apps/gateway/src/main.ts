@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { loadVerifiedModels, MODEL_NAMES } from '@facenition/face';
 import { createApp } from './app.factory';
 import { loadConfig } from './config';
+import { installGracefulShutdown } from './health/shutdown';
 import { MetricsService, startMetricsServer } from './metrics/metrics.service';
 
 async function bootstrap(): Promise<void> {
@@ -21,6 +22,7 @@ async function bootstrap(): Promise<void> {
     const m = await startMetricsServer(app.get(MetricsService), config, log);
     (app.getHttpServer() as Server).once('close', () => m.server.close());
   }
+  installGracefulShutdown(app, { delayMs: config.shutdownDelaySeconds * 1000, timeoutMs: config.shutdownTimeoutSeconds * 1000 });
   const t = Date.now();
   await pool.start();
   log.log(`${config.workers} face worker(s) ready in ${Date.now() - t} ms`);

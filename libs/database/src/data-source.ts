@@ -9,6 +9,7 @@ import { SecurityFixes1764633600000 } from './migrations/1764633600000-SecurityF
 import { StatusListReset1764720000000 } from './migrations/1764720000000-StatusListReset';
 import { Oidc1764806400000 } from './migrations/1764806400000-Oidc';
 import { FaceVerifications1764892800000 } from './migrations/1764892800000-FaceVerifications';
+import { AuthFailures1764979200000 } from './migrations/1764979200000-AuthFailures';
 
 export const MIGRATIONS = [
   Init1764201600000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   StatusListReset1764720000000,
   Oidc1764806400000,
   FaceVerifications1764892800000,
+  AuthFailures1764979200000,
 ];
 
 export interface DatabaseOptions {

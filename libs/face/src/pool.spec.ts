@@ -42,7 +42,12 @@ describe('FacePool (worker threads, real models)', () => {
 
   it('refuses work beyond the bounded queue with OverloadedError and keeps serving', async () => {
     const img = fixture('Serena_Williams_0001');
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => pool.analyze(img, { embed: true })));
+    expect(pool.full).toBe(false);
+    const jobs = Array.from({ length: 3 }, () => pool.analyze(img, { embed: true }));
+    // one running + two queued (maxQueue 2): the next job would be refused, and `full` says so beforehand
+    expect(pool.full).toBe(true);
+    const results = await Promise.allSettled([...jobs, ...Array.from({ length: 5 }, () => pool.analyze(img, { embed: true }))]);
+    expect(pool.full).toBe(false);
     const rejected = results.filter((r) => r.status === 'rejected');
     // one running + two queued are accepted; the rest are refused at once
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);

@@ -74,6 +74,12 @@ export class FacePool {
     return { queued: this.queue.length, running: this.slots.filter((s) => s.busy).length };
   }
 
+  /** True when a new job would be refused with OverloadedError now (no idle worker, the queue at its bound). */
+  get full(): boolean {
+    const idle = this.queue.length === 0 && this.slots.some((s) => !s.busy);
+    return !idle && this.queue.length >= this.opts.maxQueue;
+  }
+
   get stats(): Readonly<FacePoolStats> {
     return { ...this.counts };
   }

@@ -51,12 +51,12 @@ export class ClientsController {
     if (!creds.client_id || !creds.client_secret) throw badRequest('client_id and client_secret are required', 'missing_field');
     // /token is public, so it counts failed secrets against the same per-address limit as the guard
     const source = sourceAddress(req);
-    this.limiter.check(source);
+    await this.limiter.check(source);
     let issued;
     try {
       issued = await this.clients.issueAccessToken(creds.client_id, creds.client_secret);
     } catch (err) {
-      if (err instanceof ClientAuthError) this.limiter.fail(source);
+      if (err instanceof ClientAuthError) await this.limiter.fail(source);
       throw err;
     }
     context(req).subjectClientId = creds.client_id;

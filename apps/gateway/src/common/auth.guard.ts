@@ -42,16 +42,16 @@ export class AuthGuard implements CanActivate {
     // the header credential was already checked before the body was read (EarlyAuthMiddleware)
     const early = ctx.presented;
     const token = early ? undefined : presentedToken(req);
-    if (!early) this.limiter.check(source);
+    if (!early) await this.limiter.check(source);
     if (!early && !token) {
       // requests without any credential count against the address like failed ones
-      this.limiter.fail(source);
+      await this.limiter.fail(source);
       throw new ApiError(401, 'missing client token: send it in the X-Auth-Token header or the auth_token field', 'unauthenticated');
     }
     const isAdmin = early ? early.admin : tokenMatches(token!, this.adminToken);
     if (access === 'admin') {
       if (!isAdmin) {
-        this.limiter.fail(source);
+        await this.limiter.fail(source);
         throw new ApiError(401, 'this endpoint needs the admin credential', 'unauthenticated');
       }
       ctx.admin = true;
@@ -67,7 +67,7 @@ export class AuthGuard implements CanActivate {
       try {
         ctx.principal = await this.clients.authenticate(token!);
       } catch (err) {
-        if (err instanceof ClientAuthError) this.limiter.fail(source);
+        if (err instanceof ClientAuthError) await this.limiter.fail(source);
         throw err;
       }
     }

@@ -129,7 +129,7 @@ export class EarlyAuthMiddleware implements NestMiddleware {
     }
     if (this.publicRoutes.has(requestPath(req))) return;
     const source = sourceAddress(req);
-    this.limiter.check(source);
+    await this.limiter.check(source);
     const header = req.headers['x-auth-token'];
     const ctx = context(req);
     if (typeof header === 'string' && header.length > 0) {
@@ -140,7 +140,7 @@ export class EarlyAuthMiddleware implements NestMiddleware {
       try {
         ctx.presented = { admin: false, principal: await this.clients.authenticate(header) };
       } catch (err) {
-        if (err instanceof ClientAuthError) this.limiter.fail(source);
+        if (err instanceof ClientAuthError) await this.limiter.fail(source);
         throw err;
       }
       return;

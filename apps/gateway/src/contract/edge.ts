@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QuotaExceededError, QuotaService } from '@facenition/clients';
+import { OverloadedError, type FacePool } from '@facenition/face';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { context } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { FACE_POOL } from '../face/face.tokens';
 import { LicenseService } from '../license/license.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { parseInput, type EndpointDef, type ParsedInput } from './endpoint';
@@ -21,10 +23,14 @@ export class ApiEdge {
     private readonly quota: QuotaService,
     private readonly license: LicenseService,
     private readonly metrics: MetricsService,
+    @Inject(FACE_POOL) private readonly pool: FacePool,
   ) {}
 
   async accept<D extends EndpointDef>(req: Request, def: D): Promise<ParsedInput<D>> {
     const input = parseInput(req, def, { maxImages: this.config.maxImages });
+    // shed before metering when the face engine cannot take the photos: a 503 costs the caller no quota
+    // (a request that passes here and finds the queue full a moment later is still counted)
+    if (def.images?.length && this.pool.full) throw new OverloadedError();
     if (def.access === 'client' && !def.unmetered) await this.meter(req);
     return input;
   }

@@ -6,12 +6,14 @@ import type { DataSource } from 'typeorm';
 import { LIVE, READY } from '../contract/api';
 import { Endpoint } from '../contract/endpoint';
 import { FACE_POOL } from '../face/face.tokens';
+import { ShutdownState } from './shutdown';
 
 @Controller()
 export class HealthController {
   constructor(
     @Inject(FACE_POOL) private readonly pool: FacePool,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Endpoint(LIVE)
@@ -21,6 +23,10 @@ export class HealthController {
 
   @Endpoint(READY)
   async ready(@Res({ passthrough: true }) res: Response) {
+    if (this.shutdown.draining) {
+      res.status(503);
+      return { ok: false, error: 'shutting down', code: 'not_ready' };
+    }
     if (!this.pool.ready) {
       res.status(503);
       return { ok: false, error: 'face models are still loading', code: 'not_ready' };
