@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
+const { untar } = require('./archive');
 
 const root = path.resolve(__dirname, '..');
 const manifest = require(path.join(root, 'libs/face/src/model-manifest.json'));
@@ -25,31 +26,6 @@ function missingOrAltered() {
     const file = path.join(target, name);
     return !fs.existsSync(file) || sha256(fs.readFileSync(file)) !== hash;
   });
-}
-
-/** Minimal ustar reader: returns a Map of entry name -> Buffer for the wanted names. */
-function untar(tarBuf, wanted) {
-  const out = new Map();
-  let off = 0;
-  while (off + 512 <= tarBuf.length) {
-    const header = tarBuf.subarray(off, off + 512);
-    if (header.every((b) => b === 0)) break;
-    const field = (start, len) =>
-      header
-        .subarray(start, start + len)
-        .toString('utf8')
-        .replace(/\0.*$/s, '');
-    const prefix = field(345, 155);
-    const name = (prefix ? prefix + '/' : '') + field(0, 100);
-    const size = parseInt(field(124, 12).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] || 48);
-    const dataStart = off + 512;
-    if ((type === '0' || type === '\0') && wanted.has(name)) {
-      out.set(name, Buffer.from(tarBuf.subarray(dataStart, dataStart + size)));
-    }
-    off = dataStart + Math.ceil(size / 512) * 512;
-  }
-  return out;
 }
 
 function main() {

@@ -4,26 +4,11 @@ import Ajv from 'ajv';
 import { isMap, isScalar, parse, parseAllDocuments, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import { RenderError, renderChart } from './render';
 import { checkTemplateBalance, scanActions, valuesPaths, yamlSkeleton } from './template-lint';
+import { CHART, chartDefaults, ciValues, helmMerge, isObject, parseValues, type Values } from './values';
 
 const ROOT = join(__dirname, '..', '..');
-const CHART = join(ROOT, 'helm', 'facenition');
 
-type Values = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Values => typeof v === 'object' && v !== null && !Array.isArray(v);
 const read = (...parts: string[]) => readFileSync(join(CHART, ...parts), 'utf8');
-const clone = <T>(v: T): T => structuredClone(v);
-
-/** Helm's coalescing of user values over chart defaults: maps merge, anything else replaces, null deletes. */
-function helmMerge(base: Values, over: Values): Values {
-  const out: Values = clone(base);
-  for (const [key, value] of Object.entries(over)) {
-    if (value === null) delete out[key];
-    else if (isObject(value) && isObject(out[key])) out[key] = helmMerge(out[key], value);
-    else out[key] = clone(value);
-  }
-  return out;
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
@@ -45,9 +30,7 @@ function leafPaths(values: Values, prefix: string[] = []): string[][] {
   );
 }
 
-/** Helm reads values with a YAML 1.1 parser: unquoted on/off/yes/no are booleans there. */
-const parseValues = (text: string) => parse(text, { version: '1.1' }) as unknown;
-const defaults = parseValues(read('values.yaml')) as Values;
+const defaults = chartDefaults();
 const schema = JSON.parse(read('values.schema.json')) as Values;
 const ajv = new Ajv({ allErrors: true });
 const validate = ajv.compile(schema);
@@ -59,7 +42,6 @@ function problems(values: unknown): string[] {
 const ciFiles = readdirSync(join(CHART, 'ci'))
   .filter((f) => f.endsWith('-values.yaml'))
   .sort();
-const ciValues = (file: string) => helmMerge(defaults, (parseValues(read('ci', file)) as Values | null) ?? {});
 
 const templateFiles = filesUnder(join(CHART, 'templates'))
   .map((f) => relative(join(CHART, 'templates'), f))
@@ -418,8 +400,13 @@ describe('deployment', () => {
 
   it('sets only environment variables the application knows', () => {
     const config = readFileSync(join(ROOT, 'apps', 'gateway', 'src', 'config.ts'), 'utf8');
-    // introduced with the licence and metrics modules (issue 5)
-    const pending = ['FACENITION_METRICS_PORT', 'FACENITION_LICENSE_FILE', 'FACENITION_PEPPER_PREVIOUS_FILES'];
+    // introduced with the licence and metrics modules (issue 5), and the graceful shutdown (issue 14)
+    const pending = [
+      'FACENITION_METRICS_PORT',
+      'FACENITION_LICENSE_FILE',
+      'FACENITION_PEPPER_PREVIOUS_FILES',
+      'FACENITION_SHUTDOWN_TIMEOUT_SECONDS',
+    ];
     const names = [...text.matchAll(/- name: (FACENITION_[A-Z0-9_]+)/g)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(10);
     expect(names.filter((n) => !pending.includes(n) && !config.includes(`${n}:`))).toEqual([]);
@@ -458,7 +445,7 @@ describe('network policy and helm test', () => {
   });
 });
 
-describe('template renderer (test/helm/render.ts; no helm binary here)', () => {
+describe('template renderer (test/helm/render.ts)', () => {
   const one = (text: string, values: Values = {}) => renderChart({ templates: { 't.yaml': text }, chart: { name: 'c' } }, values)['t.yaml'];
 
   it('follows the Go template and Sprig behaviour the chart relies on', () => {
@@ -476,6 +463,9 @@ describe('template renderer (test/helm/render.ts; no helm binary here)', () => {
     expect(one('{{ .Values.missing }}|{{ default "d" .Values.e }}|{{ .Values.n | quote }}', { e: '', n: 9464 })).toBe('|d|"9464"');
     expect(one('{{ if and .Values.a (gt (int .Values.n) 1) }}yes{{ end }}', { a: true, n: 2 })).toBe('yes');
     expect(one('{{ if has .Values.k .Values.l }}yes{{ else }}no{{ end }}', { k: 'b', l: ['a'] })).toBe('no');
+    expect(
+      one('{{ add (int .Values.a) .Values.b 5 }}|{{ mul .Values.a 1000 }}|{{ if lt 29 (add 5 20 5) }}short{{ end }}', { a: 5, b: 20 }),
+    ).toBe('30|5000|short');
     expect(() => one('{{ .Values.a.b }}', {})).toThrow(/nil pointer evaluating/);
     expect(() => one('{{ required "x is required" .Values.x }}', {})).toThrow(new RenderError('x is required'));
     expect(() => one('{{ fail "stop" }}')).toThrow('stop');
@@ -619,6 +609,34 @@ describe('rendered chart', () => {
       secret: { items: [{ key: 'pepper-2024', path: 'pepper-2024' }] },
     });
     expect(pod.volumes.map((v) => v.name)).not.toContain('pkcs11-module'); // module.volume empty: the image carries the library
+  });
+
+  it("shuts down gracefully: grace period, a preStop wait with the image's node, and the drain timeout for the server", () => {
+    const shutdownOf = (override: Values) => {
+      const pod = podOf(render(override).docs('deployment.yaml')) as PodSpec & { terminationGracePeriodSeconds?: number };
+      const container = pod.containers[0] as Container & { lifecycle?: unknown };
+      return {
+        grace: pod.terminationGracePeriodSeconds,
+        preStop: container.lifecycle,
+        timeout: envOf(pod).FACENITION_SHUTDOWN_TIMEOUT_SECONDS,
+      };
+    };
+    expect(shutdownOf({})).toEqual({
+      grace: 30,
+      preStop: { preStop: { exec: { command: ['/app/bin/node', '-e', 'setTimeout(() => {}, 5000)'] } } },
+      timeout: '20',
+    });
+    expect(shutdownOf({ terminationGracePeriodSeconds: 60, shutdown: { preStopSleepSeconds: 0, timeoutSeconds: 55 } })).toEqual({
+      grace: 60,
+      preStop: undefined,
+      timeout: '55',
+    });
+    expect(() => render({ terminationGracePeriodSeconds: 29 })).toThrow(
+      new RenderError(
+        'terminationGracePeriodSeconds (29) must be at least shutdown.preStopSleepSeconds (5) + shutdown.timeoutSeconds (20) + 5 = 30: ' +
+          'Kubernetes kills the container when the grace period ends, cutting off requests still in flight',
+      ),
+    );
   });
 
   it('stops on a missing required Secret reference, as helm would', () => {

@@ -268,6 +268,8 @@ export function renderChart(
     gt: (a, b) => Number(a) > Number(b),
     lt: (a, b) => Number(a) < Number(b),
     int: (v) => Math.trunc(Number(v ?? 0)),
+    add: (...args) => args.reduce<number>((sum, a) => sum + Math.trunc(Number(a ?? 0)), 0),
+    mul: (...args) => args.reduce<number>((product, a) => product * Math.trunc(Number(a ?? 0)), 1),
     empty: (v) => !truthy(v),
     list: (...args) => args,
     append: (list, v) => [...(Array.isArray(list) ? (list as Value[]) : []), v],

@@ -1,7 +1,7 @@
 /**
- * Small, dependency-free checks of Helm (Go text/template) sources, used by chart.spec.ts because
- * no helm binary is available: action delimiters and block keywords balance, and which `.Values`
- * paths a template reads.
+ * Small, dependency-free checks of Helm (Go text/template) sources, used by chart.spec.ts so that
+ * they run without a helm binary (helm-binary.spec.ts runs the real one): action delimiters and
+ * block keywords balance, and which `.Values` paths a template reads.
  */
 
 export interface TemplateAction {
