@@ -95,12 +95,23 @@ describe('overload and shutdown (built server, real models)', () => {
     const saturating = WORKERS + QUEUE;
     const base = summary(await load(saturating));
     // ... and gets 4x that
+    let maxQueued = 0;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const q = ((await (await fetch(`${server.base}/health/ready`)).json()) as { queue?: { queued: number } }).queue;
+        maxQueued = Math.max(maxQueued, q?.queued ?? 0);
+        await sleep(100);
+      }
+    })();
     const results = await load(4 * saturating);
+    polling = false;
+    await poll;
     const over = summary(results);
     console.log(
       `overload (1 worker, queue ${QUEUE}): ${saturating} callers: ${base.accepted} accepted (p50 ${base.p50.toFixed(0)} ms, ` +
         `p99 ${base.p99.toFixed(0)} ms), ${base.shed} shed; ${4 * saturating} callers: ${over.accepted} accepted ` +
-        `(p50 ${over.p50.toFixed(0)} ms, p99 ${over.p99.toFixed(0)} ms), ${over.shed} shed with 503 + Retry-After`,
+        `(p50 ${over.p50.toFixed(0)} ms, p99 ${over.p99.toFixed(0)} ms), ${over.shed} shed with 503 + Retry-After; most queued seen ${maxQueued}`,
     );
     expect(over.accepted + over.shed).toBe(results.length); // nothing else: no 500, no dropped connection
     expect(over.shed).toBeGreaterThan(0); // the queue was full: work was shed, not queued without bound
@@ -109,9 +120,12 @@ describe('overload and shutdown (built server, real models)', () => {
       expect(r.code).toBe('overloaded');
       expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
     }
-    // an accepted request waits behind at most QUEUE others: 4x the load does not make accepted requests
-    // 4x slower (an unbounded queue would), the p99 stays near the saturating load's
-    expect(over.p99).toBeLessThan(2 * base.p99 + 250);
+    // an accepted request waits behind at most QUEUE others, however many callers there are ...
+    expect(maxQueued).toBeLessThanOrEqual(QUEUE);
+    expect(maxQueued).toBeGreaterThan(0);
+    // ... so its latency does not grow with the load as an unbounded queue's would (4x the callers, ~4x the wait);
+    // the margin is for the CPU the refusals and this test's own callers take on a small machine
+    expect(over.p99).toBeLessThan(4 * base.p99 + 500);
     // and it still serves normally
     expect(server.child.exitCode).toBeNull();
     expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);

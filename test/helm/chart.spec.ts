@@ -166,6 +166,7 @@ describe('values.schema.json', () => {
     ['a secret key that is a path', { pepper: { previousKeys: ['../../etc/passwd'] } }, '/pepper/previousKeys/0'],
     ['duplicate previous keys', { pepper: { previousKeys: ['old', 'old'] } }, '/pepper/previousKeys'],
     ['an unknown log level', { config: { logLevel: 'info' } }, '/config/logLevel'],
+    ['an unknown log format', { config: { logFormat: 'logfmt' } }, '/config/logFormat'],
     ['livenessGate as a boolean', { config: { livenessGate: true } }, '/config/livenessGate'],
     ['a base path without a leading slash', { config: { basePath: 'api/v1' } }, '/config/basePath'],
     ['kdfLog2N out of range', { config: { kdfLog2N: 9 } }, '/config/kdfLog2N'],
@@ -400,13 +401,8 @@ describe('deployment', () => {
 
   it('sets only environment variables the application knows', () => {
     const config = readFileSync(join(ROOT, 'apps', 'gateway', 'src', 'config.ts'), 'utf8');
-    // introduced with the licence and metrics modules (issue 5), and the graceful shutdown (issue 14)
-    const pending = [
-      'FACENITION_METRICS_PORT',
-      'FACENITION_LICENSE_FILE',
-      'FACENITION_PEPPER_PREVIOUS_FILES',
-      'FACENITION_SHUTDOWN_TIMEOUT_SECONDS',
-    ];
+    // introduced with the licence and metrics modules (issue 5)
+    const pending = ['FACENITION_METRICS_PORT', 'FACENITION_LICENSE_FILE', 'FACENITION_PEPPER_PREVIOUS_FILES'];
     const names = [...text.matchAll(/- name: (FACENITION_[A-Z0-9_]+)/g)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(10);
     expect(names.filter((n) => !pending.includes(n) && !config.includes(`${n}:`))).toEqual([]);
@@ -502,6 +498,12 @@ describe('rendered chart', () => {
     );
     expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Pod']));
     expect(rendered['NOTES.txt']).toContain('/metrics');
+  });
+
+  it('logs JSON lines by default, text when config.logFormat says so', () => {
+    const envWith = (config: Values) => envOf(podOf(render({ config }).docs('deployment.yaml')));
+    expect([envWith({}).FACENITION_LOG_FORMAT, envWith({}).FACENITION_LOG_LEVEL]).toEqual(['json', 'log']);
+    expect(envWith({ logFormat: 'text' }).FACENITION_LOG_FORMAT).toBe('text');
   });
 
   it('without metrics.auth: no token file, no extra volume, a ServiceMonitor without credentials, and NOTES say the scrape is open', () => {

@@ -19,7 +19,10 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   child: ChildProcess;
   base: string;
+  /** stdout and stderr as they came. */
   output: string[];
+  /** stdout alone (the log; Node's own warnings go to stderr). */
+  stdout: string[];
 }
 
 /** Starts the built server (`npm run build`, or another build's main.js) as a separate OS process and waits until it is ready (on `port`, default a free one). */
@@ -27,11 +30,15 @@ export async function startServerProcess(env: Record<string, string>, main = BUI
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does)`);
   port ??= await freePort();
   const output: string[] = [];
+  const stdout: string[] = [];
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, FACENITION_HOST: '127.0.0.1', FACENITION_PORT: String(port), FACENITION_LOG_LEVEL: 'warn', FACENITION_SHUTDOWN_DELAY_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
+  child.stdout.on('data', (c: Buffer) => {
+    output.push(c.toString());
+    stdout.push(c.toString());
+  });
   child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
@@ -39,7 +46,7 @@ export async function startServerProcess(env: Record<string, string>, main = BUI
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output.join('')}`);
     try {
       const r = await fetch(`${base}/health/ready`);
-      if (r.status === 200) return { child, base, output };
+      if (r.status === 200) return { child, base, output, stdout };
     } catch {
       // not listening yet
     }

@@ -8,12 +8,18 @@ import { FacePool } from '@facenition/face';
 import { loadLicenseFile, VENDOR_PUBLIC_KEYS } from '@facenition/license';
 import { AppModule } from './app.module';
 import { resolveAdminToken, type AdminTokenSource } from './common/admin-token';
+import { JsonLogger } from './common/json-logger';
 import type { AppConfig } from './config';
 import { FACE_POOL } from './face/face.tokens';
 import { OidcInteractions } from './oidc/interactions';
 import { OidcProvider } from './oidc/oidc.provider';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The application's logger for FACENITION_LOG_FORMAT and FACENITION_LOG_LEVEL (Nest's text logger takes the enabled levels). */
+export function appLogger(config: Pick<AppConfig, 'logFormat' | 'logLevel'>): LoggerService | LogLevel[] {
+  return config.logFormat === 'json' ? new JsonLogger(config.logLevel) : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+}
 
 export interface CreatedApp {
   app: INestApplication;
@@ -23,7 +29,7 @@ export interface CreatedApp {
 /** Builds the Nest application (not yet listening, face workers not yet started). */
 export async function createApp(
   config: AppConfig,
-  opts: { logger?: false | LoggerService; adminToken?: string; licenseKeys?: readonly string[]; clock?: Clock } = {},
+  opts: { logger?: false | LoggerService | LogLevel[]; adminToken?: string; licenseKeys?: readonly string[]; clock?: Clock } = {},
 ): Promise<CreatedApp> {
   // a tampered, wrongly signed, malformed or missing licence file stops the start here, before the database or models
   const license = config.licenseFile ? loadLicenseFile(config.licenseFile, opts.licenseKeys ?? VENDOR_PUBLIC_KEYS) : undefined;
@@ -33,7 +39,7 @@ export async function createApp(
     bodyParser: false,
     ...(config.tls ? { httpsOptions: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
     abortOnError: false,
-    logger: opts.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    logger: opts.logger ?? appLogger(config),
   });
   app.disable('x-powered-by');
   // helmet's defaults (CSP, frame, referrer, HSTS, cross-origin policies, nosniff); Cache-Control: no-store is set per request

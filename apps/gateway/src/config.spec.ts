@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('writes text logs unless FACENITION_LOG_FORMAT asks for json', () => {
+    expect(loadConfig({}).logFormat).toBe('text');
+    expect(loadConfig({ FACENITION_LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ FACENITION_LOG_FORMAT: 'JSON' })).toThrow(/FACENITION_LOG_FORMAT: /);
+  });
+
   it('refuses a short admin token', () => {
     expect(() => loadConfig({ FACENITION_ADMIN_TOKEN: 'short' })).toThrow(/FACENITION_ADMIN_TOKEN: must be at least 24/);
   });

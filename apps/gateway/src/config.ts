@@ -50,6 +50,7 @@ const schema = z.object({
   FACENITION_MIN_FACE_SIZE: int(40, 16, 1000),
   FACENITION_LIVENESS_THRESHOLD: num(0.5, 0, 1),
   FACENITION_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  FACENITION_LOG_FORMAT: z.enum(['json', 'text']).default('text'),
   FACENITION_DB_POOL_SIZE: int(10, 1, 200),
   FACENITION_ROTATION_GRACE_SECONDS: int(86_400, 0, 30 * 86_400),
   FACENITION_ACCESS_TOKEN_TTL_SECONDS: int(900, 60, 86_400),
@@ -137,6 +138,8 @@ export interface AppConfig {
   minFaceSize: number;
   livenessThreshold: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `json`: one JSON object per line on stdout (for log platforms); `text`: Nest's readable lines. */
+  logFormat: 'json' | 'text';
   /** PostgreSQL server URL; unset = embedded PGlite in `<dataDir>/pgdata`. */
   databaseUrl?: string;
   dbPoolSize: number;
@@ -390,6 +393,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     minFaceSize: e.FACENITION_MIN_FACE_SIZE,
     livenessThreshold: e.FACENITION_LIVENESS_THRESHOLD,
     logLevel: e.FACENITION_LOG_LEVEL,
+    logFormat: e.FACENITION_LOG_FORMAT,
     databaseUrl: db.success ? db.data : undefined,
     dbPoolSize: e.FACENITION_DB_POOL_SIZE,
     rotationGraceSeconds: e.FACENITION_ROTATION_GRACE_SECONDS,

@@ -1,8 +1,9 @@
-import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { MetricsService } from '../metrics/metrics.service';
-import { setContext } from './request-context';
+import { context, setContext } from './request-context';
 
 export const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -11,13 +12,20 @@ export const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * always generated, so no two records share one. A well-formed X-Request-Id sent by the caller is
  * kept apart as the audit record's client_request_id. Marks every response uncacheable (answers
  * carry client tokens, identity tokens and released keys) and not content-sniffable. Logs one line
- * per request: method, path, status, duration. Never headers or bodies.
+ * per request: request id, client id (once authenticated), method, route, status, duration. Never
+ * headers, query strings or bodies.
  */
 @Injectable()
 export class RequestLogMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
+  private readonly json: boolean;
 
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.json = config.logFormat === 'json';
+  }
 
   use(req: Request, res: Response, next: NextFunction): void {
     const incoming = req.headers['x-request-id'];
@@ -38,7 +46,24 @@ export class RequestLogMiddleware implements NestMiddleware {
       const endpoint = typeof route === 'string' ? route : 'unmatched';
       this.metrics.requests.inc({ endpoint, status: String(res.statusCode) });
       this.metrics.duration.observe({ endpoint }, ms / 1000);
-      this.logger.log(`${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms request_id=${id}`);
+      const ctx = context(req);
+      const clientId = ctx.principal?.clientId ?? ctx.subjectClientId;
+      if (this.json) {
+        // the fields are picked one by one: nothing else of the request reaches the log
+        this.logger.log({
+          msg: 'request',
+          request_id: id,
+          ...(clientId ? { client_id: clientId } : {}),
+          method: req.method,
+          // with the mount path of a sub-router (e.g. the OpenID Connect pages), as the audit record names it
+          route: typeof route === 'string' ? `${req.baseUrl ?? ''}${route}` : 'unmatched',
+          status: res.statusCode,
+          duration_ms: Math.round(ms * 10) / 10,
+        });
+      } else {
+        const client = clientId ? ` client_id=${clientId}` : '';
+        this.logger.log(`${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms request_id=${id}${client}`);
+      }
     });
     next();
   }
