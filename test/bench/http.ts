@@ -108,7 +108,7 @@ export function postText(port: number, path: string, token: string, body: Buffer
 }
 
 export async function waitReady(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     const ok = await new Promise<boolean>((res) => {
       const r = request({ host: '127.0.0.1', port, path: '/health/ready' }, (x) => {
         x.resume();

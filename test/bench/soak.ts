@@ -1,7 +1,7 @@
 /**
  * Soak: the built server (test/bench/licensed-server.js: enterprise licence, production settings,
  * Prometheus on its own port) under about twice the load it can serve, for ten minutes. First its
- * capacity is measured (closed loop, a mix of /authenticate and /match); then requests arrive open loop
+ * capacity is measured (closed loop, 8 callers, a mix of /authenticate and /match); then requests arrive open loop
  * at `factor` x that rate (at most `--outstanding` unanswered at a time, so the load generator stays
  * bounded too). Every 10 s the server's resident memory, V8 heap and event-loop delay (p99 of the
  * interval, from its own /metrics) are sampled with the answers of the interval; the samples are
@@ -118,11 +118,11 @@ async function main(): Promise<void> {
         ? (await postText(port, '/authenticate', token, auth.body, auth.type)).status
         : (await postText(port, '/match', token, match.body, match.type)).status;
     for (let i = 0; i < 6; i++) await call();
-    const cap = await closedLoop(4, 20, async () => (await call()) === 200);
+    const cap = await closedLoop(8, 20, async () => (await call()) === 200);
     const capacity = cap.lat.length / 20;
     const rate = capacity * factor;
     console.log(
-      `server: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, Node ${process.version}; capacity (closed loop, 4 callers, 20 s): ` +
+      `server: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, Node ${process.version}; capacity (closed loop, 8 callers, 20 s): ` +
         `${capacity.toFixed(1)} req/s (median ${percentile(cap.lat, 50).toFixed(0)} ms); soak: ${minutes} min open loop at ${rate.toFixed(1)} req/s (x${factor})`,
     );
     await scrape(); // resets the event-loop histogram: the first sample covers its own 10 s only

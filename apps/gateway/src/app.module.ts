@@ -41,6 +41,7 @@ import { StatusListController } from './tokens/status-list.controller';
 import { StatusListService } from './tokens/status-list.service';
 import { IdentityTokenRepository } from './tokens/identity-token.repository';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
+import { KdfGate } from './tokens/kdf-gate';
 import { DeploymentKeys, resolvePepperRing } from './tokens/pepper';
 
 @Module({})
@@ -109,6 +110,7 @@ export class AppModule implements NestModule {
         { provide: PEPPER, useFactory: (keys: DeploymentKeys) => keys.ring, inject: [DeploymentKeys] },
         IdentityTokenRepository,
         IdentityTokenService,
+        KdfGate,
         StatusListService,
         AuditRecorder,
         RetentionService,

@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error';
 import { context } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { FACE_POOL } from '../face/face.tokens';
+import { KdfGate } from '../tokens/kdf-gate';
 import { LicenseService } from '../license/license.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { parseInput, type EndpointDef, type ParsedInput } from './endpoint';
@@ -24,13 +25,16 @@ export class ApiEdge {
     private readonly license: LicenseService,
     private readonly metrics: MetricsService,
     @Inject(FACE_POOL) private readonly pool: FacePool,
+    private readonly kdf: KdfGate,
   ) {}
 
   async accept<D extends EndpointDef>(req: Request, def: D): Promise<ParsedInput<D>> {
     const input = parseInput(req, def, { maxImages: this.config.maxImages });
-    // shed before metering when the face engine cannot take the photos: a 503 costs the caller no quota
-    // (a request that passes here and finds the queue full a moment later is still counted)
+    // shed before metering when the face engine cannot take the photos, or the KDF gate a password's
+    // derivation: a 503 costs the caller no quota (a request that passes here and finds a queue full a
+    // moment later is still counted)
     if (def.images?.length && this.pool.full) throw new OverloadedError();
+    if (def.body && 'password' in def.body.shape) this.kdf.assertRoom();
     if (def.access === 'client' && !def.unmetered) await this.meter(req);
     return input;
   }

@@ -19,6 +19,7 @@ import { mintToken, parseToken, tokenDigest } from './identity-token.codec';
 import { asApiError, refusal, success, tokenNotFound, verificationLevel } from './identity-token.model';
 import type { FailureReason, MintInput, RotateInput, Rotation, VerifyInput } from './identity-token.model';
 import { IdentityTokenRepository, type IssuedToken } from './identity-token.repository';
+import { KdfGate } from './kdf-gate';
 
 export { tokenRef } from './identity-token.codec';
 export type { AuthOutcome, FailureReason } from './identity-token.model';
@@ -40,6 +41,7 @@ export class IdentityTokenService {
     @Inject(PEPPER) private readonly peppers: PepperRing,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly now: Clock,
+    private readonly kdf: KdfGate,
   ) {}
 
   private get livenessGate(): number | null {
@@ -60,7 +62,7 @@ export class IdentityTokenService {
 
   /** A new token under the current deployment key. */
   private mint(principal: ClientPrincipal, embedding: Float32Array, input: MintInput) {
-    return mintToken(this.peppers.current, this.config.kdfLog2N, principal.environment, embedding, input);
+    return this.kdf.run(() => mintToken(this.peppers.current, this.config.kdfLog2N, principal.environment, embedding, input));
   }
 
   private issued(principal: ClientPrincipal, gen: { header: { tokenId: Uint8Array }; token: string }, expiresAt: Date | null): IssuedToken {
@@ -71,6 +73,7 @@ export class IdentityTokenService {
 
   async generate(principal: ClientPrincipal, images: Buffer[], input: MintInput, signal?: AbortSignal) {
     this.license.assertEnrolment();
+    this.kdf.assertRoom(); // before the face work that a refused derivation would waste
     const e = await this.enrol(images, signal).catch(asApiError);
     let gen;
     try {
@@ -113,7 +116,7 @@ export class IdentityTokenService {
 
   /** The token's keys (the KDF: password, salt, scope, deployment key; no face). Never rejects unhandled. */
   private keysFor(t: IdentityToken, input: VerifyInput): Promise<DerivedKeys> {
-    const keys = identityTokenKeys(t, input.password, input.scope, this.peppers.find);
+    const keys = this.kdf.run(() => identityTokenKeys(t, input.password, input.scope, this.peppers.find));
     keys.catch(() => undefined); // awaited by open(), or wiped and dropped when the face analysis fails
     return keys;
   }
@@ -153,6 +156,7 @@ export class IdentityTokenService {
     const accuracy = verificationLevel(t, input.accuracy);
     const refused = await this.precheck(principal, t, tokenText);
     if (refused) return refusal(t, refused, accuracy);
+    this.kdf.assertRoom();
     // the KDF needs no face: it runs on libuv's thread pool while a face worker analyses the photo
     const keys = this.keysFor(t, input);
     let probe;
@@ -193,6 +197,7 @@ export class IdentityTokenService {
     const level = t.header.accuracy;
     const refused = await this.precheck(principal, t, tokenText);
     if (refused) return { outcome: refusal(t, refused, level) };
+    this.kdf.assertRoom();
     let e;
     try {
       e = await this.enrol(images, signal);
