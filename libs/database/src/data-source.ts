@@ -1,4 +1,4 @@
-import { DataSource, MigrationExecutor } from 'typeorm';
+import { DataSource, MigrationExecutor, type MigrationInterface } from 'typeorm';
 import { ENTITIES } from './entities';
 import { Init1764201600000 } from './migrations/1764201600000-Init';
 import { IdentityTokens1764288000000 } from './migrations/1764288000000-IdentityTokens';
@@ -30,6 +30,8 @@ export interface DatabaseOptions {
   embedded: boolean;
   /** Pool size for a PostgreSQL server. */
   poolSize?: number;
+  /** The migrations it knows (default: all of this release's); a restore replays those of the backup. */
+  migrations?: (new () => MigrationInterface)[];
 }
 
 /** The one DataSource definition, used by the app, the migration CLI and the tests. */
@@ -38,7 +40,7 @@ export function createDataSource(opts: DatabaseOptions): DataSource {
     type: 'postgres',
     url: opts.url,
     entities: ENTITIES,
-    migrations: MIGRATIONS,
+    migrations: opts.migrations ?? MIGRATIONS,
     migrationsTableName: 'facenition_migrations',
     synchronize: false,
     migrationsRun: false,

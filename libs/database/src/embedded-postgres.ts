@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { startWorker } from '@facenition/worker';
+import { lockDataDir, type LockOptions } from './data-dir-lock';
 
 export interface EmbeddedPostgres {
   /** postgres:// URL of the loopback socket serving the embedded database. */
@@ -15,24 +16,32 @@ type Reply = { type: 'listening'; port: number } | { type: 'error'; message: str
  * random loopback port by pglite-socket so the ordinary `pg` driver (and TypeORM) reach it.
  * It runs in its own worker thread: PGlite executes queries synchronously in WASM, which would
  * otherwise stall the HTTP event loop. PGlite is ONE database session: keep the pool at one connection.
+ * The data directory is locked (`<dataDir>.lock`) while it is open: a second opener is refused.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, lock: LockOptions = { otherHost: 'take-over' }): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const worker = startWorker(__dirname, 'embedded-postgres.worker', { dataDir });
-  const [first] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([e]) => [{ type: 'error', message: String(e) }]),
-  ])) as [Reply];
-  if (first.type !== 'listening') {
-    await worker.terminate();
-    throw new Error(`embedded PostgreSQL failed to start in ${dataDir}: ${first.type === 'error' ? first.message : first.type}`);
-  }
-  return {
-    url: `postgres://postgres@127.0.0.1:${first.port}/postgres`,
-    stop: async () => {
-      worker.postMessage('stop');
-      await Promise.race([once(worker, 'message'), new Promise((r) => setTimeout(r, 10_000))]);
+  const release = lockDataDir(dataDir, lock);
+  try {
+    const worker = startWorker(__dirname, 'embedded-postgres.worker', { dataDir });
+    const [first] = (await Promise.race([
+      once(worker, 'message'),
+      once(worker, 'error').then(([e]) => [{ type: 'error', message: String(e) }]),
+    ])) as [Reply];
+    if (first.type !== 'listening') {
       await worker.terminate();
-    },
-  };
+      throw new Error(`embedded PostgreSQL failed to start in ${dataDir}: ${first.type === 'error' ? first.message : first.type}`);
+    }
+    return {
+      url: `postgres://postgres@127.0.0.1:${first.port}/postgres`,
+      stop: async () => {
+        worker.postMessage('stop');
+        await Promise.race([once(worker, 'message'), new Promise((r) => setTimeout(r, 10_000))]);
+        await worker.terminate();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }

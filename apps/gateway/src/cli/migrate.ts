@@ -9,7 +9,8 @@ import { loadConfig } from '../config';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(join(config.dataDir, 'pgdata'));
+  // a command never takes over a lock it cannot check (another host's): that server may be running
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(join(config.dataDir, 'pgdata'), { otherHost: 'refuse' });
   const ds = createDataSource({ url: config.databaseUrl ?? embedded!.url, embedded: !!embedded, poolSize: 1 });
   await ds.initialize();
   try {
