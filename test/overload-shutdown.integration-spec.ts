@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,11 +133,14 @@ describe('overload and shutdown (built server, real models)', () => {
   });
 
   it('SIGTERM: readiness turns 503 first, in-flight requests finish, the listener closes, the process exits 0 within the bound', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'facenition-home-'));
+    dirs.push(home);
     const { server, token } = await start({
       FACENITION_WORKERS: '1',
       FACENITION_SHUTDOWN_DELAY_SECONDS: '2',
       FACENITION_SHUTDOWN_TIMEOUT_SECONDS: '15',
       FACENITION_LOG_LEVEL: 'log',
+      HOME: home,
     });
     const exited = new Promise<{ code: number | null; at: number }>((r) =>
       server.child.once('exit', (code) => r({ code, at: performance.now() })),
@@ -167,6 +170,8 @@ describe('overload and shutdown (built server, real models)', () => {
     const log = server.output.join('');
     expect(log).toMatch(/SIGTERM: readiness now 503; \d+ request\(s\) in flight/);
     expect(log).toMatch(/stopped in \d+ ms/);
+    // ONNX Runtime's usage telemetry is off: it wrote nothing under $HOME (it keeps a device id and an upload queue there otherwise)
+    expect(readdirSync(home)).toEqual([]);
   });
 
   it('SIGTERM with a request that never finishes: the process still exits at the timeout, saying what it cut', async () => {

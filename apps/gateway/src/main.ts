@@ -4,13 +4,14 @@ import { Logger } from '@nestjs/common';
 import { loadVerifiedModels, MODEL_NAMES } from '@facenition/face';
 import { appLogger, createApp } from './app.factory';
 import { loadConfig } from './config';
-import { installGracefulShutdown } from './health/shutdown';
+import { exitOnSignalDuringStart, installGracefulShutdown } from './health/shutdown';
 import { MetricsService, startMetricsServer } from './metrics/metrics.service';
 
 const log = new Logger('Bootstrap');
 let json = false;
 
 async function bootstrap(): Promise<void> {
+  const startSignals = exitOnSignalDuringStart();
   const config = loadConfig();
   // every line from here on, Nest's own included, in the configured format
   const logger = appLogger(config);
@@ -28,6 +29,7 @@ async function bootstrap(): Promise<void> {
     const m = await startMetricsServer(app.get(MetricsService), config, log);
     (app.getHttpServer() as Server).once('close', () => m.server.close());
   }
+  startSignals();
   installGracefulShutdown(app, { delayMs: config.shutdownDelaySeconds * 1000, timeoutMs: config.shutdownTimeoutSeconds * 1000 });
   const t = Date.now();
   await pool.start();

@@ -35,7 +35,11 @@ export async function startEmbeddedPostgres(dataDir: string, lock: LockOptions =
       url: `postgres://postgres@127.0.0.1:${first.port}/postgres`,
       stop: async () => {
         worker.postMessage('stop');
-        await Promise.race([once(worker, 'message'), new Promise((r) => setTimeout(r, 10_000))]);
+        // cleared once the worker answers: a pending timer would hold the process for 10 s after shutdown,
+        // which is how long a server running as PID 1 (a container) took to exit on SIGTERM
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([once(worker, 'message'), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+        clearTimeout(timer);
         await worker.terminate();
         release();
       },

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { InferenceBackend, TensorOut } from './backend';
 import { loadVerifiedModels, sessionModelBytes, type ModelName } from './models';
+import { disableOrtTelemetry } from './telemetry';
 
 export interface OrtBackendOptions {
   /** ORT intra-op threads per session (1: scale with workers instead). */
@@ -19,6 +20,7 @@ export class OrtBackend implements InferenceBackend {
   private constructor(private readonly sessions: Map<ModelName, ort.InferenceSession>) {}
 
   static async create(modelsDir: string, opts: OrtBackendOptions = {}): Promise<OrtBackend> {
+    disableOrtTelemetry();
     const models = loadVerifiedModels(modelsDir);
     const sessions = new Map<ModelName, ort.InferenceSession>();
     for (const [name, bytes] of models) {

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '@facenition/worker';
+import { disableOrtTelemetry } from './telemetry';
 import type { AnalyzeRequest, AnalyzeResult } from './analyze';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect';
@@ -86,6 +87,7 @@ export class FacePool {
 
   /** Verifies the model files, then starts every worker and waits until each has loaded its sessions. */
   async start(): Promise<void> {
+    disableOrtTelemetry();
     loadVerifiedModels(this.opts.modelsDir); // fail fast, with the full list of problems, before spawning
     await Promise.all(Array.from({ length: Math.max(1, this.opts.workers) }, () => this.spawn()));
     this.readyFlag = true;

@@ -68,3 +68,19 @@ export function installGracefulShutdown(app: INestApplication, opts: ShutdownOpt
     });
   }
 }
+
+/**
+ * Until the graceful handler is installed, SIGTERM / SIGINT end the process at once. Without this a
+ * signal during start-up would be lost when the server is PID 1 in a container (where the default
+ * action of SIGTERM is to ignore it), and the container would only die at the runtime's SIGKILL.
+ * Returns the function that removes these handlers.
+ */
+export function exitOnSignalDuringStart(): () => void {
+  const exit = (signal: NodeJS.Signals): void => process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.once('SIGTERM', exit);
+  process.once('SIGINT', exit);
+  return () => {
+    process.removeListener('SIGTERM', exit);
+    process.removeListener('SIGINT', exit);
+  };
+}
