@@ -14,6 +14,7 @@ import {
 import { pepperKeyId } from '@facenition/tokenisation';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { parseKey } from '../tokens/pepper';
+import { CliFailure, runAsProgram, runCli, UsageError, type CliIo } from './run';
 
 export const USAGE = `usage: node dist/apps/gateway/src/cli/db.js <command> [options]
        (from sources: npm run db:backup -- [options], npm run db:restore -- [options])
@@ -36,17 +37,6 @@ refused. For a PostgreSQL server use pg_dump and pg_restore (docs/operations.md)
       --force. The server applies newer migrations when it starts.
 
 exit codes: 0 success, 1 failure, 2 usage error`;
-
-export interface CliIo {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-  /** environment for the settings (default: the process's) */
-  env?: NodeJS.ProcessEnv;
-}
-
-class UsageError extends Error {}
-/** An operator error: the message says what to fix. */
-class CliFailure extends Error {}
 
 /** Files of the data directory a backup carries: the keys the server generates there. */
 const KEY_FILES = ['pepper.key', 'admin-token'] as const;
@@ -247,49 +237,8 @@ async function restore(args: string[], io: CliIo): Promise<number> {
 }
 
 /** Run the CLI; resolves to the exit code. */
-export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-  const cli: CliIo = {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-    ...io,
-  };
-  const [command, ...args] = argv;
-  try {
-    switch (command) {
-      case 'backup':
-        return await backup(args, cli);
-      case 'restore':
-        return await restore(args, cli);
-      case 'help':
-      case '--help':
-      case '-h':
-        cli.stdout(USAGE);
-        return 0;
-      default:
-        throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
-    }
-  } catch (e) {
-    // parseArgs throws node's own TypeError (another realm under jest), so match on its code
-    const parseArgsError = typeof e === 'object' && e !== null && /^ERR_PARSE_ARGS_/.test(String((e as NodeJS.ErrnoException).code));
-    if (e instanceof UsageError || parseArgsError) {
-      cli.stderr(`error: ${(e as Error).message}`);
-      cli.stderr(USAGE);
-      return 2;
-    }
-    if (e instanceof CliFailure || e instanceof BackupError || e instanceof ConfigError) {
-      cli.stderr(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+export function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  return runCli(argv, io, { usage: USAGE, commands: { backup, restore }, failures: [BackupError, ConfigError] });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(`db: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsProgram('db', main);

@@ -5,6 +5,7 @@ import type { Pepper } from '@facenition/tokenisation';
 import { ConfigError, KEY_LABEL, KEY_LABEL_MESSAGE, loadConfig, type Pkcs11Config } from '../config';
 import { parseKey } from '../tokens/pepper';
 import { deriveLabel, Pkcs11KeyError, Pkcs11Token } from '../tokens/pkcs11-key';
+import { CliFailure, runAsProgram, runCli, UsageError, type CliIo } from './run';
 
 export const USAGE = `usage: node dist/apps/gateway/src/cli/hsm.js <command> [options]   (from sources: npm run hsm -- <command> [options])
 
@@ -26,17 +27,6 @@ default --label). Nothing secret is ever printed.
       Open the token as the server does and check the key: print its key id.
 
 exit codes: 0 success, 1 failure, 2 usage error`;
-
-export interface CliIo {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-  /** environment for the settings (default: the process's) */
-  env?: NodeJS.ProcessEnv;
-}
-
-class UsageError extends Error {}
-/** An operator error: the message says what to fix. */
-class CliFailure extends Error {}
 
 function settings(env: NodeJS.ProcessEnv | undefined): Pkcs11Config {
   const config = loadConfig(env);
@@ -110,80 +100,50 @@ function writeBackup(file: string, key: Buffer): void {
   }
 }
 
-/** Run the CLI; resolves to the exit code. */
-export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-  const cli: CliIo = {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-    ...io,
-  };
-  const [command, ...args] = argv;
-  try {
-    switch (command) {
-      case 'import': {
-        const { values } = parseArgs({ args, options: { 'key-file': { type: 'string' }, label: { type: 'string' } } });
-        const file = values['key-file'];
-        if (!file) throw new UsageError('import needs --key-file <file>');
-        const cfg = settings(cli.env);
-        return await store(cfg, values.label ?? cfg.keyLabel, cli, () => readKeyFile(file), 'imported');
-      }
-      case 'generate': {
-        const { values } = parseArgs({ args, options: { label: { type: 'string' }, 'backup-file': { type: 'string' } } });
-        const cfg = settings(cli.env);
-        const backup = values['backup-file'];
-        const draw = (token: Pkcs11Token) => {
-          const key = token.random(32);
-          // written before the key is stored: a backup that cannot be written stores nothing
-          if (backup) writeBackup(backup, key);
-          return key;
-        };
-        return await store(cfg, values.label ?? cfg.keyLabel, cli, draw, backup ? `generated (backup in ${backup})` : 'generated');
-      }
-      case 'check': {
-        const { values } = parseArgs({ args, options: { label: { type: 'string' } } });
-        const cfg = settings(cli.env);
-        const label = values.label ?? cfg.keyLabel;
-        const token = await Pkcs11Token.open(cfg);
-        try {
-          const key = token.key(label, values.label ? '--label' : 'FACENITION_PKCS11_KEY_LABEL');
-          cli.stdout(
-            `key ${JSON.stringify(label)} in the token ${JSON.stringify(cfg.tokenLabel)}: key id ${Buffer.from(key.keyId).toString('hex')}, sensitive, not extractable`,
-          );
-        } finally {
-          token.close();
-        }
-        return 0;
-      }
-      case 'help':
-      case '--help':
-      case '-h':
-        cli.stdout(USAGE);
-        return 0;
-      default:
-        throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
-    }
-  } catch (e) {
-    // parseArgs throws node's own TypeError (another realm under jest), so match on its code
-    const parseArgsError = typeof e === 'object' && e !== null && /^ERR_PARSE_ARGS_/.test(String((e as NodeJS.ErrnoException).code));
-    if (e instanceof UsageError || parseArgsError) {
-      cli.stderr(`error: ${(e as Error).message}`);
-      cli.stderr(USAGE);
-      return 2;
-    }
-    if (e instanceof CliFailure || e instanceof Pkcs11KeyError || e instanceof ConfigError) {
-      cli.stderr(`error: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+function importKey(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'key-file': { type: 'string' }, label: { type: 'string' } } });
+  const file = values['key-file'];
+  if (!file) throw new UsageError('import needs --key-file <file>');
+  const cfg = settings(io.env);
+  return store(cfg, values.label ?? cfg.keyLabel, io, () => readKeyFile(file), 'imported');
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(`hsm: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    },
-  );
+function generateKey(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { label: { type: 'string' }, 'backup-file': { type: 'string' } } });
+  const cfg = settings(io.env);
+  const backup = values['backup-file'];
+  const draw = (token: Pkcs11Token) => {
+    const key = token.random(32);
+    // written before the key is stored: a backup that cannot be written stores nothing
+    if (backup) writeBackup(backup, key);
+    return key;
+  };
+  return store(cfg, values.label ?? cfg.keyLabel, io, draw, backup ? `generated (backup in ${backup})` : 'generated');
 }
+
+async function checkKey(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { label: { type: 'string' } } });
+  const cfg = settings(io.env);
+  const label = values.label ?? cfg.keyLabel;
+  const token = await Pkcs11Token.open(cfg);
+  try {
+    const key = token.key(label, values.label ? '--label' : 'FACENITION_PKCS11_KEY_LABEL');
+    io.stdout(
+      `key ${JSON.stringify(label)} in the token ${JSON.stringify(cfg.tokenLabel)}: key id ${Buffer.from(key.keyId).toString('hex')}, sensitive, not extractable`,
+    );
+  } finally {
+    token.close();
+  }
+  return 0;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  return runCli(argv, io, {
+    usage: USAGE,
+    commands: { import: importKey, generate: generateKey, check: checkKey },
+    failures: [Pkcs11KeyError, ConfigError],
+  });
+}
+
+if (require.main === module) runAsProgram('hsm', main);
