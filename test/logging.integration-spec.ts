@@ -199,7 +199,9 @@ describe('logs of the built server', () => {
     for (const c of Object.values(calls)) {
       const d = lineOf(c).duration_ms as number;
       expect(d).toBeGreaterThan(0);
-      expect(d).toBeLessThanOrEqual(c.ms + 1);
+      // the server measures until its 'finish' event, which can run after the client already has the
+      // answer (the server's event loop was busy): so only a sanity bound against the client's own time
+      expect(d).toBeLessThan(c.ms + 1000);
     }
     // the face work shows in the durations (detect and generate ran the models; /me did not)
     expect(lineOf(generated).duration_ms as number).toBeGreaterThan(lineOf(badQuery).duration_ms as number);
