@@ -236,7 +236,9 @@ describe('logs of the built server', () => {
   });
 
   it('text: one readable line per request, with the request id and the client id', async () => {
-    // the default format; the same data dir, so the client created above exists
+    // the default format; the same data dir, so the client created above exists (a server the json test
+    // left running when it failed is stopped first: it would hold the data dir and keep jest from exiting)
+    if (server) await stopServerProcess(server);
     server = await startServerProcess(env({}));
     const created = await call('/generateToken', json(ADMIN_TOKEN, { name: 'logging text' }));
     expect(created.status).toBe(200);
