@@ -14,9 +14,16 @@ export interface TestDatabase {
 export async function testDatabase(): Promise<TestDatabase> {
   const server = process.env.DATABASE_URL;
   if (!server) return { drop: () => Promise.resolve() };
+  return freshDatabase(server);
+}
+
+/** A throw-away database on the server at `server`, dropped (forcibly) by `drop`. */
+async function freshDatabase(server: string): Promise<TestDatabase & { url: string }> {
   const name = `facenition_t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: server });
-  await admin.connect();
+  await admin.connect().catch((err: unknown) => {
+    throw new Error(`the PostgreSQL server at ${server} is not reachable (set DATABASE_URL): ${String(err)}`);
+  });
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(server);
@@ -39,23 +46,6 @@ export const POSTGRES_SERVER = process.env.DATABASE_URL || 'postgres://root@127.
  * A fresh database on the PostgreSQL server even in the embedded run: for suites that need several
  * server processes on one database (replicas), which embedded PGlite (one process) cannot give.
  */
-export async function serverDatabase(): Promise<TestDatabase & { url: string }> {
-  const name = `facenition_t_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: POSTGRES_SERVER });
-  await admin.connect().catch((err: unknown) => {
-    throw new Error(`this suite needs the PostgreSQL server at ${POSTGRES_SERVER} (set DATABASE_URL): ${String(err)}`);
-  });
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_SERVER);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new Client({ connectionString: POSTGRES_SERVER });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+export function serverDatabase(): Promise<TestDatabase & { url: string }> {
+  return freshDatabase(POSTGRES_SERVER);
 }
