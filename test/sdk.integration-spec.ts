@@ -136,6 +136,7 @@ describe('@facenition/client against the real server', () => {
       authenticated: false,
       score: null,
       threshold: scored.threshold,
+      calibration: 'builtin',
       accuracy: 4,
       reason: 'no_match',
     });

@@ -142,7 +142,15 @@ describe('security fixes (issue #9): real models, real Postgres', () => {
 
     it('/authenticate-score answers a failed attempt without its score (and the audit record holds none)', async () => {
       const r = await verify('/authenticate-score', t.token, level8.token, 'Tony_Blair_0001').expect(200);
-      expect(r.body).toEqual({ ok: true, authenticated: false, score: null, threshold: 0.636, accuracy: 8, reason: 'no_match' });
+      expect(r.body).toEqual({
+        ok: true,
+        authenticated: false,
+        score: null,
+        threshold: 0.636,
+        calibration: 'builtin',
+        accuracy: 8,
+        reason: 'no_match',
+      });
       const own = await request(http)
         .get(`/audit?request_id=${String(r.headers['x-request-id'])}`)
         .set('X-Auth-Token', t.token)

@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { resolveAdminToken, type AdminTokenSource } from './common/admin-token';
 import { JsonLogger } from './common/json-logger';
 import type { AppConfig } from './config';
+import { loadCalibration } from './face/calibration';
 import { FACE_POOL } from './face/face.tokens';
 import { OidcInteractions } from './oidc/interactions';
 import { OidcProvider } from './oidc/oidc.provider';
@@ -33,9 +34,11 @@ export async function createApp(
 ): Promise<CreatedApp> {
   // a tampered, wrongly signed, malformed or missing licence file stops the start here, before the database or models
   const license = config.licenseFile ? loadLicenseFile(config.licenseFile, opts.licenseKeys ?? VENDOR_PUBLIC_KEYS) : undefined;
+  // so does an unreadable, altered, foreign-model or non-monotone calibration file
+  const calibration = config.calibrationFile ? loadCalibration(config.calibrationFile) : undefined;
   const source = opts.adminToken ? undefined : resolveAdminToken(config);
   const adminToken = opts.adminToken ?? source!.token;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken, license, opts.clock), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, adminToken, license, opts.clock, calibration), {
     bodyParser: false,
     ...(config.tls ? { httpsOptions: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
     abortOnError: false,

@@ -26,6 +26,8 @@ import { OidcSigningKeys } from './oidc/signing-keys';
 import { FaceController } from './face/face.controller';
 import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
+import type { ActiveCalibration } from './face/calibration';
+import { CALIBRATION, ThresholdService } from './face/calibration.service';
 import { HealthController } from './health/health.controller';
 import { ShutdownState } from './health/shutdown';
 import { EnrolmentStatusController } from './integrations/enrolment-status.controller';
@@ -46,8 +48,11 @@ import { DeploymentKeys, resolvePepperRing } from './tokens/pepper';
 
 @Module({})
 export class AppModule implements NestModule {
-  /** `clock` (default: wall time) is the CLOCK of every expiry decision: client and access tokens, identity tokens. */
-  static forRoot(config: AppConfig, adminToken: string, license?: License, clock?: Clock): DynamicModule {
+  /**
+   * `clock` (default: wall time) is the CLOCK of every expiry decision: client and access tokens, identity tokens.
+   * `calibration`: FACENITION_CALIBRATION_FILE as loaded and checked (undefined: built-in thresholds).
+   */
+  static forRoot(config: AppConfig, adminToken: string, license?: License, clock?: Clock, calibration?: ActiveCalibration): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -94,6 +99,8 @@ export class AppModule implements NestModule {
         { provide: LICENSE, useValue: license },
         LicenseRepository,
         LicenseService,
+        { provide: CALIBRATION, useValue: calibration },
+        ThresholdService,
         FaceService,
         {
           provide: DeploymentKeys,

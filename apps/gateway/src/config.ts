@@ -73,6 +73,7 @@ const schema = z.object({
   FACENITION_LIVENESS_GATE_THRESHOLD: num(0.1, 0, 1),
   FACENITION_ENROL_MIN_COMPONENT: int(30, 0, 100),
   FACENITION_LICENSE_FILE: z.string().min(1).optional(),
+  FACENITION_CALIBRATION_FILE: z.string().min(1).optional(),
   FACENITION_OIDC_ISSUER: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://idp.example.org/oidc' })
     .refine((u) => !u.endsWith('/') && !u.includes('?') && !u.includes('#'), 'must not end with / nor carry a query or fragment')
@@ -167,6 +168,8 @@ export interface AppConfig {
   /** Signed licence file; unset = developer edition (1,000 calls per month). */
   licenseFile?: string;
   licenseGraceDays: number;
+  /** Per-deployment thresholds written by `npm run evaluate` (read and checked at start); unset = the built-in thresholds. */
+  calibrationFile?: string;
   /** Public issuer URL of the OpenID Connect provider (its path is where it is mounted, e.g. /oidc); unset = provider off. */
   oidcIssuer?: string;
   /** Trust X-Forwarded-Proto/-For from a TLS-terminating proxy in front of the provider. */
@@ -414,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     enrolMinComponent: e.FACENITION_ENROL_MIN_COMPONENT,
     licenseFile: e.FACENITION_LICENSE_FILE,
     licenseGraceDays: e.FACENITION_LICENSE_GRACE_DAYS,
+    calibrationFile: e.FACENITION_CALIBRATION_FILE,
     oidcIssuer: e.FACENITION_OIDC_ISSUER,
     oidcTrustProxy: e.FACENITION_OIDC_TRUST_PROXY === 'on',
     tls: e.FACENITION_TLS_CERT_FILE ? { certFile: e.FACENITION_TLS_CERT_FILE, keyFile: e.FACENITION_TLS_KEY_FILE! } : undefined,

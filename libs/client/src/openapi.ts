@@ -727,6 +727,11 @@ export interface components {
       code: string;
     };
     /**
+     * @description which calibration set the threshold: builtin (the thresholds calibrated on LFW), or the first 16 hex characters of the SHA-256 of the FACENITION_CALIBRATION_FILE that calibrated this level on the deployment’s own photos
+     * @example builtin
+     */
+    Calibration: string;
+    /**
      * @description why authenticated is false: no_match (never which of face, password or scope was wrong), not_live (the photo failed the liveness gate: a suspected presentation attack), expired, revoked, locked (too many failures), wrong_environment
      * @enum {string}
      */
@@ -1428,6 +1433,7 @@ export interface operations {
             match: boolean;
             similarity: number;
             threshold: number;
+            calibration: components['schemas']['Calibration'];
             accuracy: number;
             /**
              * @description with several faces in a photo, the largest face nearest the centre is used
@@ -1602,6 +1608,7 @@ export interface operations {
             ok: true;
             accuracy: number;
             threshold: number;
+            calibration: components['schemas']['Calibration'];
             /**
              * @description with several faces in a photo, the largest face nearest the centre is used
              * @enum {string}
@@ -1777,6 +1784,7 @@ export interface operations {
             consistent: boolean;
             accuracy: number;
             threshold: number;
+            calibration: components['schemas']['Calibration'];
             /**
              * @description with several faces in a photo, the largest face nearest the centre is used
              * @enum {string}
@@ -2361,6 +2369,7 @@ export interface operations {
             /** @description estimated cosine similarity; null unless authenticated */
             score: number | null;
             threshold: number;
+            calibration: components['schemas']['Calibration'];
             accuracy: number;
             reason?: components['schemas']['FailureReason'];
           };

@@ -1,5 +1,6 @@
 export * from './analyze';
 export * from './backend';
+export * from './calibration-file';
 export * from './decode';
 export * from './detect';
 export * from './engine';

@@ -26,6 +26,15 @@ const selection = z
   .openapi({ description: 'with several faces in a photo, the largest face nearest the centre is used' });
 const level = z.number().int().min(1).max(8);
 const nullableNumber = z.number().nullable();
+const calibration = z
+  .string()
+  .regex(/^(builtin|[0-9a-f]{16})$/)
+  .openapi('Calibration', {
+    description:
+      'which calibration set the threshold: builtin (the thresholds calibrated on LFW), or the first 16 hex characters of the SHA-256 ' +
+      'of the FACENITION_CALIBRATION_FILE that calibrated this level on the deployment’s own photos',
+    example: 'builtin',
+  });
 const reason = z.enum(['no_match', 'not_live', 'expired', 'revoked', 'locked', 'wrong_environment']).openapi('FailureReason', {
   description:
     'why authenticated is false: no_match (never which of face, password or scope was wrong), not_live (the photo failed the liveness ' +
@@ -163,6 +172,7 @@ export const MATCH = faceEndpoint(
     match: z.boolean(),
     similarity: z.number().min(-1).max(1),
     threshold: z.number(),
+    calibration,
     accuracy: level,
     face_selection: selection,
     faces: z.object({ image1: faceRef, image2: faceRef }),
@@ -184,6 +194,7 @@ export const MATCH_BULK = faceEndpoint(
   z.object({
     accuracy: level,
     threshold: z.number(),
+    calibration,
     face_selection: selection,
     probe: faceRef,
     results: z.array(
@@ -212,6 +223,7 @@ export const CONSISTENCY = faceEndpoint(
     consistent: z.boolean(),
     accuracy: level,
     threshold: z.number(),
+    calibration,
     face_selection: selection,
     similarity_matrix: z.array(z.array(z.number())),
     outliers: z.array(z.number().int()),
@@ -358,6 +370,7 @@ export const AUTHENTICATE_SCORE = {
     authenticated: z.boolean(),
     score: nullableNumber.openapi({ description: 'estimated cosine similarity; null unless authenticated' }),
     threshold: z.number(),
+    calibration,
     accuracy: level,
     reason: reason.optional(),
   }),

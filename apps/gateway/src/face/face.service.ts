@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
-  accuracyLevel,
   cosineSimilarity,
   FacePool,
   InvalidImageError,
@@ -9,6 +8,7 @@ import {
   type AnalyzeResult,
   type FaceSummary,
 } from '@facenition/face';
+import { ThresholdService } from './calibration.service';
 import { FACE_POOL } from './face.tokens';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -54,6 +54,7 @@ export class FaceService implements OnModuleDestroy {
     @Inject(FACE_POOL) private readonly pool: FacePool,
     @Inject('LIVENESS_THRESHOLD') private readonly livenessThreshold: number,
     private readonly metrics: MetricsService,
+    private readonly thresholds: ThresholdService,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -154,7 +155,7 @@ export class FaceService implements OnModuleDestroy {
   }
 
   async match(image1: Buffer, image2: Buffer, accuracy: number, signal?: AbortSignal) {
-    const { threshold } = accuracyLevel(accuracy);
+    const { threshold, calibration } = this.thresholds.match(accuracy);
     const [a, b] = await this.embedded(
       [
         { field: 'image1', bytes: image1 },
@@ -169,6 +170,7 @@ export class FaceService implements OnModuleDestroy {
       match: similarity >= threshold,
       similarity,
       threshold,
+      calibration,
       accuracy,
       face_selection: FACE_SELECTION,
       faces: {
@@ -179,7 +181,7 @@ export class FaceService implements OnModuleDestroy {
   }
 
   async matchBulk(probe: Buffer, references: Buffer[], accuracy: number, signal?: AbortSignal) {
-    const { threshold } = accuracyLevel(accuracy);
+    const { threshold, calibration } = this.thresholds.match(accuracy);
     // a probe without a face fails the call (and cancels the references still queued); a reference without one is reported
     const [p, ...refs] = await this.analyzeAll(
       [
@@ -200,6 +202,7 @@ export class FaceService implements OnModuleDestroy {
       ok: true as const,
       accuracy,
       threshold,
+      calibration,
       face_selection: FACE_SELECTION,
       probe: { face_count: p.faces.length, box: p.faces[0].box },
       results,
@@ -209,7 +212,7 @@ export class FaceService implements OnModuleDestroy {
   }
 
   async consistency(images: Buffer[], accuracy: number, signal?: AbortSignal) {
-    const { threshold } = accuracyLevel(accuracy);
+    const { threshold, calibration } = this.thresholds.match(accuracy);
     const rs = await this.embedded(
       images.map((bytes, i) => ({ field: `images[${i}]`, bytes })),
       true,
@@ -226,6 +229,7 @@ export class FaceService implements OnModuleDestroy {
       consistent,
       accuracy,
       threshold,
+      calibration,
       face_selection: FACE_SELECTION,
       similarity_matrix: matrix,
       outliers,

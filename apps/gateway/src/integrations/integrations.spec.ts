@@ -116,6 +116,7 @@ describe('signed results', () => {
     ...(authenticated ? {} : { reason: 'locked' as const }),
     score: null,
     threshold: 0.4,
+    calibration: 'builtin',
     accuracy: 6,
     tokenId: Buffer.alloc(16, 1),
   });

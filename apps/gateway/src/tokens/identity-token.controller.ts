@@ -113,6 +113,7 @@ export class IdentityTokenController {
         authenticated: o.authenticated,
         score: o.score,
         threshold: o.threshold,
+        calibration: o.calibration,
         accuracy: o.accuracy,
         ...(o.reason ? { reason: o.reason } : {}),
       },

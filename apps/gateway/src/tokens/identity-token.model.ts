@@ -1,6 +1,7 @@
 import { EnrolmentRefusedError } from '@facenition/face';
-import { tokenLevel, type IdentityToken } from '@facenition/tokenisation';
+import type { IdentityToken } from '@facenition/tokenisation';
 import { ApiError, badRequest } from '../common/api-error';
+import type { Threshold } from '../face/calibration.service';
 
 /** What a new token is sealed with (besides the embedding). */
 export interface MintInput {
@@ -36,6 +37,8 @@ export interface AuthOutcome {
   /** Only when authenticated: a failed attempt never learns how close it came (no score to climb on). */
   score: number | null;
   threshold: number;
+  /** Which calibration set the threshold: `builtin` or the 16-hex id of FACENITION_CALIBRATION_FILE. */
+  calibration: string;
   accuracy: number;
   releasedKey?: string;
   tokenId: Buffer;
@@ -48,19 +51,22 @@ export interface Rotation {
   tokenId?: string;
 }
 
-export const refusal = (t: IdentityToken, reason: FailureReason, accuracy: number): AuthOutcome => ({
+/** `at`: the level's threshold (ThresholdService.token). */
+export const refusal = (t: IdentityToken, reason: FailureReason, accuracy: number, at: Threshold): AuthOutcome => ({
   authenticated: false,
   reason,
   score: null,
-  threshold: tokenLevel(accuracy).threshold,
+  threshold: at.threshold,
+  calibration: at.calibration,
   accuracy,
   tokenId: Buffer.from(t.header.tokenId),
 });
 
-export const success = (score: number, threshold: number, accuracy: number, tokenId: Buffer): AuthOutcome => ({
+export const success = (score: number, at: Threshold, accuracy: number, tokenId: Buffer): AuthOutcome => ({
   authenticated: true,
   score: Math.round(score * 10000) / 10000,
-  threshold,
+  threshold: at.threshold,
+  calibration: at.calibration,
   accuracy,
   tokenId,
 });

@@ -5,7 +5,6 @@ import {
   identityTokenKeys,
   openIdentityToken,
   releaseKey,
-  tokenLevel,
   wipeKeys,
   type DerivedKeys,
   type IdentityToken,
@@ -13,11 +12,12 @@ import {
 } from '@facenition/tokenisation';
 import { badRequest } from '../common/api-error';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { ThresholdService } from '../face/calibration.service';
 import { FaceService } from '../face/face.service';
 import { LicenseService } from '../license/license.service';
 import { mintToken, parseToken, tokenDigest } from './identity-token.codec';
 import { asApiError, refusal, success, tokenNotFound, verificationLevel } from './identity-token.model';
-import type { FailureReason, MintInput, RotateInput, Rotation, VerifyInput } from './identity-token.model';
+import type { AuthOutcome, FailureReason, MintInput, RotateInput, Rotation, VerifyInput } from './identity-token.model';
 import { IdentityTokenRepository, type IssuedToken } from './identity-token.repository';
 import { KdfGate } from './kdf-gate';
 
@@ -42,7 +42,13 @@ export class IdentityTokenService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly now: Clock,
     private readonly kdf: KdfGate,
+    private readonly thresholds: ThresholdService,
   ) {}
+
+  /** A refused verification at `accuracy`, with the threshold it would have had to clear. */
+  private refusal(t: IdentityToken, reason: FailureReason, accuracy: number): AuthOutcome {
+    return refusal(t, reason, accuracy, this.thresholds.token(accuracy));
+  }
 
   private get livenessGate(): number | null {
     return this.config.livenessGate ? this.config.livenessGateThreshold : null;
@@ -131,7 +137,7 @@ export class IdentityTokenService {
   ) {
     const tokenId = Buffer.from(t.header.tokenId);
     const { accuracy, releaseLabel } = input;
-    const threshold = tokenLevel(accuracy).threshold;
+    const at = this.thresholds.token(accuracy);
     const keys = await pendingKeys;
     let v;
     try {
@@ -139,23 +145,23 @@ export class IdentityTokenService {
     } finally {
       wipeKeys(keys);
     }
-    if (v.keyRecovered && v.score! >= threshold) {
+    if (v.keyRecovered && v.score! >= at.threshold) {
       await this.tokens.recordSuccess(tokenId, tokenDigest(tokenText));
-      const out = success(v.score!, threshold, accuracy, tokenId);
+      const out = success(v.score!, at, accuracy, tokenId);
       if (releaseLabel) out.releasedKey = releaseKey(v.key!, tokenId, releaseLabel).toString('base64url');
       v.key!.fill(0);
       return out;
     }
     v.key?.fill(0);
     await this.recordFailure(t);
-    return refusal(t, 'no_match', accuracy);
+    return this.refusal(t, 'no_match', accuracy);
   }
 
   async authenticate(principal: ClientPrincipal, tokenText: string, image: Buffer, input: VerifyInput, signal?: AbortSignal) {
     const t = this.parse(tokenText);
     const accuracy = verificationLevel(t, input.accuracy);
     const refused = await this.precheck(principal, t, tokenText);
-    if (refused) return refusal(t, refused, accuracy);
+    if (refused) return this.refusal(t, refused, accuracy);
     this.kdf.assertRoom();
     // the KDF needs no face: it runs on libuv's thread pool while a face worker analyses the photo
     const keys = this.keysFor(t, input);
@@ -171,7 +177,7 @@ export class IdentityTokenService {
       if (!passesLivenessGate(probe, this.livenessGate)) {
         void keys.then(wipeKeys, () => undefined);
         await this.recordFailure(t);
-        return refusal(t, 'not_live', accuracy);
+        return this.refusal(t, 'not_live', accuracy);
       }
       return await this.open(t, tokenText, probe.embedding!, { ...input, accuracy }, keys);
     } finally {
@@ -196,7 +202,7 @@ export class IdentityTokenService {
     const t = this.parse(tokenText);
     const level = t.header.accuracy;
     const refused = await this.precheck(principal, t, tokenText);
-    if (refused) return { outcome: refusal(t, refused, level) };
+    if (refused) return { outcome: this.refusal(t, refused, level) };
     this.kdf.assertRoom();
     let e;
     try {
@@ -205,7 +211,7 @@ export class IdentityTokenService {
       // as in /authenticate, a photo refused by the liveness gate is a failed verification of the old token
       if (!(err instanceof LivenessFailedError)) return asApiError(err);
       await this.recordFailure(t);
-      return { outcome: refusal(t, 'not_live', level) };
+      return { outcome: this.refusal(t, 'not_live', level) };
     }
     try {
       const outcome = await this.open(t, tokenText, e.each[0], { password: input.password, scope: input.scope, accuracy: level });
@@ -214,7 +220,7 @@ export class IdentityTokenService {
       const gen = await this.mint(principal, e.mean, { ...input, password, accuracy: input.accuracy ?? level });
       // lost a race with another rotation or a revocation: the new token was never recorded nor returned
       if (!(await this.tokens.replace(outcome.tokenId, this.issued(principal, gen, input.expiresAt), principal.clientId))) {
-        return { outcome: refusal(t, 'revoked', level) };
+        return { outcome: this.refusal(t, 'revoked', level) };
       }
       return { outcome, token: gen.token, tokenId: gen.tokenId };
     } finally {
