@@ -513,6 +513,7 @@ interface State {
   revokeVictim: string;
   rotateVictim: string;
   auth: { token: string; tokenId: string };
+  roster: { token: string; rosterId: string };
   rot: { token: string; stale: boolean };
   revokeSeed: { token: string; tokenId: string };
   importedIssuer: string;
@@ -817,12 +818,32 @@ const ROUTES: Route[] = [
       accuracy,
       { name: 'expires_at', where: ['json', 'multipart'], kind: 'date', valid: () => [future(30)] },
       { name: 'ttl', where: ['json', 'multipart'], kind: 'number', valid: () => ['60', '315360000'] },
+      { name: 'roster', where: ['json', 'multipart'], valid: () => ['new', s.roster.rosterId] },
       authToken(FACE_ENC),
     ],
     base: () => ({
       cred: s.clientToken,
       images: { image: [images.faces[0]] },
       fields: { password: 'correct horse battery', scope: 'junk/suite' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/identify',
+    access: 'client',
+    enc: FACE_ENC,
+    params: [
+      { name: 'tokens', where: ['json', 'multipart'], gen: () => fc.oneof(tokenMutants(s.roster.token), anyJunk) },
+      face('image'),
+      { name: 'password', where: ['json', 'multipart'], valid: () => ['correct horse battery'], costly: true },
+      { name: 'scope', where: ['json', 'multipart'], valid: () => ['junk/suite'], costly: true },
+      accuracy,
+      authToken(FACE_ENC),
+    ],
+    base: () => ({
+      cred: s.clientToken,
+      images: { image: [images.faces[1]] },
+      fields: { tokens: s.roster.token, password: 'correct horse battery', scope: 'junk/suite' },
     }),
   },
   ...(['/authenticate', '/authenticate-score'] as const).map((path): Route => ({
@@ -1301,16 +1322,18 @@ async function alive(): Promise<void> {
   if (r.status !== 200) throw new Error(`server no longer serves: GET /me answered ${r.status} ${JSON.stringify(r.body)}`);
 }
 
-async function enrol(photo = images.faces[0]): Promise<{ token: string; token_id: string }> {
-  const r = await request(server)
+async function enrol(photo = images.faces[0], extra: Record<string, string> = {}): Promise<{ token: string; token_id: string }> {
+  let r = request(server)
     .post('/generate')
     .set('X-Auth-Token', s.clientToken)
     .field('password', 'correct horse battery')
-    .field('scope', 'junk/suite')
-    .attach('image', photo, 'enrol.jpg');
-  if (r.status !== 200) throw new Error(`enrolment failed: ${r.status} ${JSON.stringify(r.body)}`);
+    .field('scope', 'junk/suite');
+  for (const [k, v] of Object.entries(extra)) r = r.field(k, v);
+  r = r.attach('image', photo, 'enrol.jpg');
+  const res = await r;
+  if (res.status !== 200) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
   tally.enrolments++;
-  return r.body as { token: string; token_id: string };
+  return res.body as { token: string; token_id: string };
 }
 
 const strJunk = (a: fc.Arbitrary<string>) => a.map((x): Junk => ({ k: 'str', s: x }));
@@ -1496,6 +1519,7 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
       revokeVictim: revokeVictim.client.client_id,
       rotateVictim: rotateVictim.client.client_id,
       auth: { token: '', tokenId: '' },
+      roster: { token: '', rosterId: '' },
       rot: { token: '', stale: false },
       revokeSeed: { token: '', tokenId: '' },
       importedIssuer: '',
@@ -1508,6 +1532,8 @@ describe('junk in every parameter of every endpoint never yields a 5xx (property
     };
     const a = await enrol();
     s.auth = { token: a.token, tokenId: a.token_id };
+    const member = (await enrol(images.faces[0], { roster: 'new' })) as { token: string; roster_id?: string };
+    s.roster = { token: member.token, rosterId: member.roster_id ?? '' };
     s.rot = { token: (await enrol()).token, stale: false };
     const seed = await enrol();
     s.revokeSeed = { token: seed.token, tokenId: seed.token_id };

@@ -43,6 +43,7 @@ import { StatusListController } from './tokens/status-list.controller';
 import { StatusListService } from './tokens/status-list.service';
 import { IdentityTokenRepository } from './tokens/identity-token.repository';
 import { IdentityTokenService, PEPPER } from './tokens/identity-token.service';
+import { RosterService } from './tokens/roster.service';
 import { KdfGate } from './tokens/kdf-gate';
 import { DeploymentKeys, resolvePepperRing } from './tokens/pepper';
 
@@ -117,6 +118,7 @@ export class AppModule implements NestModule {
         { provide: PEPPER, useFactory: (keys: DeploymentKeys) => keys.ring, inject: [DeploymentKeys] },
         IdentityTokenRepository,
         IdentityTokenService,
+        RosterService,
         KdfGate,
         StatusListService,
         AuditRecorder,

@@ -69,6 +69,10 @@ const schema = z.object({
   FACENITION_KDF_MAX_LOG2N: int(16, 10, 20),
   FACENITION_LOCKOUT_THRESHOLD: int(5, 1, 1000),
   FACENITION_LOCKOUT_SECONDS: int(60, 1, 86_400),
+  FACENITION_IDENTIFY_MAX_TOKENS: int(10_000, 1, 10_000),
+  FACENITION_IDENTIFY_ROSTER_FAILURES: int(30, 1, 100_000),
+  FACENITION_IDENTIFY_CLIENT_FAILURES: int(200, 1, 1_000_000),
+  FACENITION_IDENTIFY_WINDOW_SECONDS: int(300, 1, 86_400),
   FACENITION_LIVENESS_GATE: z.enum(['on', 'off']).default('on'),
   FACENITION_LIVENESS_GATE_THRESHOLD: num(0.1, 0, 1),
   FACENITION_ENROL_MIN_COMPONENT: int(30, 0, 100),
@@ -161,6 +165,11 @@ export interface AppConfig {
   /** Costliest scrypt (log2 N, with r = 8, p = 1) a presented token may ask for: at least kdfLog2N. */
   kdfMaxLog2N: number;
   lockoutThreshold: number;
+  /** 1:N (/identify): most tokens per call; failed identifications allowed per roster / per client per window */
+  identifyMaxTokens: number;
+  identifyRosterFailures: number;
+  identifyClientFailures: number;
+  identifyWindowSeconds: number;
   lockoutSeconds: number;
   livenessGate: boolean;
   livenessGateThreshold: number;
@@ -411,6 +420,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kdfLog2N: e.FACENITION_KDF_LOG2N,
     kdfMaxLog2N: Math.max(e.FACENITION_KDF_MAX_LOG2N, e.FACENITION_KDF_LOG2N),
     lockoutThreshold: e.FACENITION_LOCKOUT_THRESHOLD,
+    identifyMaxTokens: e.FACENITION_IDENTIFY_MAX_TOKENS,
+    identifyRosterFailures: e.FACENITION_IDENTIFY_ROSTER_FAILURES,
+    identifyClientFailures: e.FACENITION_IDENTIFY_CLIENT_FAILURES,
+    identifyWindowSeconds: e.FACENITION_IDENTIFY_WINDOW_SECONDS,
     lockoutSeconds: e.FACENITION_LOCKOUT_SECONDS,
     livenessGate: e.FACENITION_LIVENESS_GATE === 'on',
     livenessGateThreshold: e.FACENITION_LIVENESS_GATE_THRESHOLD,

@@ -1,5 +1,5 @@
 import { errorOf, FacenitionError } from './errors';
-import { multipart } from './photos';
+import { multipart, photoBase64 } from './photos';
 import type {
   AccessTokenRequest,
   Answer,
@@ -13,6 +13,7 @@ import type {
   DetectRequest,
   EnrolmentStatusQuery,
   GenerateRequest,
+  IdentifyRequest,
   InviteEnrolmentRequest,
   LivenessRequest,
   MatchBulkRequest,
@@ -178,6 +179,12 @@ export class FacenitionClient {
   /** Like authenticate, with the score (only when authenticated) and the threshold. */
   authenticateScore(req: AuthenticateScoreRequest, opts?: CallOptions): Promise<Answer<'authenticateScore'>> {
     return this.photoCall('/authenticate-score', req, ['photo'], opts);
+  }
+
+  /** 1:N: one photo against the tokens of a roster (sent as JSON, the photo base64: a roster is too large for a form). */
+  async identify(req: IdentifyRequest, opts?: CallOptions): Promise<Answer<'identify'>> {
+    const json = { ...req, photo: await photoBase64(req.photo, 'photo') };
+    return this.request({ method: 'POST', path: '/identify', access: 'client', json }, opts);
   }
 
   /** A fresh photo that opens the old token -> a new, unrelated token; the old one is revoked. */

@@ -184,6 +184,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/identify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * 1:N: one photo against a roster's identity tokens -> the member(s) it opens, or nobody
+     * @description The photo is analysed once and checked against every token of one roster (tokens enrolled with /generate roster=…; all must share the roster id), with the roster's secret and scope: one key derivation for the whole roster. Answers identified and matches (token_id and score, best first) above the threshold of the level for this roster size: a search compares the probe with every member, so its false-positive rate is about N × the per-comparison false-match rate, and the threshold is raised until (level target) / N per comparison holds (capped at level 8: then expected_fpir is above the target). Tokens that are revoked, expired, of another tenant or environment, altered or not issued here take no part (excluded counts them by reason). Failed identifications are counted per roster and per client: past FACENITION_IDENTIFY_ROSTER_FAILURES (per roster) or FACENITION_IDENTIFY_CLIENT_FAILURES (per client) within FACENITION_IDENTIFY_WINDOW_SECONDS the answer is 429 rate_limited until the window ends. JSON: tokens is an array (up to FACENITION_IDENTIFY_MAX_TOKENS); multipart: tokens separated by white space or commas in one field (up to 64 KiB, about 80 tokens).
+     */
+    post: operations['identify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/revoke': {
     parameters: {
       query?: never;
@@ -1931,6 +1951,8 @@ export interface operations {
           expires_at?: string;
           /** @description lifetime in seconds (60 s .. 10 years); or send expires_at */
           ttl?: number;
+          /** @description enrol into a roster for 1:N identification (/identify): new starts a roster (the answer gives its roster_id), or the roster_id of an existing one. password and scope are then the roster's secret and scope, shared by every member; the secret must be at least 16 characters (a machine secret, not a person's password: one guess tests the whole roster) */
+          roster?: string;
           /** @description the client token, if not sent in the X-Auth-Token header */
           auth_token?: string;
         };
@@ -1950,6 +1972,8 @@ export interface operations {
           expires_at?: string;
           /** @description lifetime in seconds (60 s .. 10 years); or send expires_at */
           ttl?: number;
+          /** @description enrol into a roster for 1:N identification (/identify): new starts a roster (the answer gives its roster_id), or the roster_id of an existing one. password and scope are then the roster's secret and scope, shared by every member; the secret must be at least 16 characters (a machine secret, not a person's password: one guess tests the whole roster) */
+          roster?: string;
           /** @description the client token, if not sent in the X-Auth-Token header */
           auth_token?: string;
         };
@@ -1976,6 +2000,8 @@ export interface operations {
             environment: 'sandbox' | 'production';
             /** @description quality score of each photo */
             quality: number[];
+            /** @description 32 hex characters: the roster the token belongs to (only with roster); enrol the next members with it */
+            roster_id?: string;
           };
         };
       };
@@ -2408,6 +2434,214 @@ export interface operations {
               | 'unknown_deployment_key'
               | 'unsupported_kdf'
               | 'accuracy_below_token_level';
+          };
+        };
+      };
+      /** @description missing, wrong, expired, rotated-out or revoked client token (X-Auth-Token or auth_token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unauthenticated' | 'token_expired' | 'token_rotated' | 'client_revoked' | 'client_expired';
+          };
+        };
+      };
+      /** @description no such identity token for the calling client's tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'token_not_found';
+          };
+        };
+      };
+      /** @description request body larger than the configured limit; an image larger than FACENITION_MAX_IMAGE_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'body_too_large' | 'file_too_large' | 'image_too_large';
+          };
+        };
+      };
+      /** @description content type other than the ones listed */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'unsupported_media_type' | 'unsupported_encoding';
+          };
+        };
+      };
+      /** @description too many failed authentications from this address (Retry-After); the client's plan or the licence's monthly calls are used up */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'rate_limited' | 'quota_exceeded';
+          };
+        };
+      };
+      /** @description an unexpected failure; the message leaks nothing */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'internal';
+          };
+        };
+      };
+      /** @description too many bodies in flight, inference queue full, or audit log unavailable (Retry-After); the audit log is unavailable: nothing was done (Retry-After) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'busy' | 'overloaded' | 'audit_unavailable';
+          };
+        };
+      };
+    };
+  };
+  identify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: byte
+           * @description one photo. JPEG, PNG or WebP: a multipart file, or base64 (a data: URL too) in JSON. `image` is accepted as an alias of `photo`.
+           */
+          photo: string;
+          /** @description the identity tokens of one roster, as stored by the organisation */
+          tokens: string[];
+          /** @description the user's secret (any well-formed Unicode; normalised to NFC) */
+          password: string;
+          /** @description what the token is for, e.g. app:login; verification needs the same scope */
+          scope: string;
+          /** @description Accuracy level 1..8. Each level is a similarity threshold calibrated on LFW to a target false-match rate: 1: 1e-2, 2: 3e-3, 3: 1e-3, 4: 1e-4 (default), 5: 3e-5, 6: 1e-5, 7: 3e-6, 8: 1e-6. Default 4; not below any member's own level (accuracy_below_token_level). */
+          accuracy?: number;
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+        'multipart/form-data': {
+          /**
+           * Format: binary
+           * @description one photo. JPEG, PNG or WebP: a multipart file, or base64 (a data: URL too) in JSON. `image` is accepted as an alias of `photo`.
+           */
+          photo: string;
+          /** @description the identity tokens of one roster, as stored by the organisation */
+          tokens: string[];
+          /** @description the user's secret (any well-formed Unicode; normalised to NFC) */
+          password: string;
+          /** @description what the token is for, e.g. app:login; verification needs the same scope */
+          scope: string;
+          /** @description Accuracy level 1..8. Each level is a similarity threshold calibrated on LFW to a target false-match rate: 1: 1e-2, 2: 3e-3, 3: 1e-3, 4: 1e-4 (default), 5: 3e-5, 6: 1e-5, 7: 3e-6, 8: 1e-6. Default 4; not below any member's own level (accuracy_below_token_level). */
+          accuracy?: number;
+          /** @description the client token, if not sent in the X-Auth-Token header */
+          auth_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description 1:N: one photo against a roster's identity tokens -> the member(s) it opens, or nobody */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            ok: true;
+            identified: boolean;
+            /** @description members whose token the photo opened above the threshold, best first (empty when not identified) */
+            matches: {
+              token_id: string;
+              score: number;
+            }[];
+            roster_id: string;
+            /** @description tokens searched (sent minus excluded) */
+            roster_size: number;
+            /** @description tokens sent that took no part, by reason (unknown: not issued here or of another tenant) */
+            excluded: {
+              revoked: number;
+              expired: number;
+              unknown: number;
+              altered: number;
+              wrong_environment: number;
+            };
+            threshold: number;
+            calibration: components['schemas']['Calibration'];
+            accuracy: number;
+            /** @description false-positive identification rate per search the threshold is set for */
+            expected_fpir: number;
+            /** @description true when the roster is too large for the level's target (threshold held at level 8) */
+            capped: boolean;
+            /** @enum {string} */
+            reason?: 'no_match' | 'not_live';
+          };
+        };
+      };
+      /** @description malformed request: the message names the field (values are never echoed); an image is missing, not decodable, too small or too large, or shows no face (the message names the field); the identity token is malformed or altered, from a deployment key not held here, or asks for more than allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'invalid_body'
+              | 'invalid_json'
+              | 'invalid_multipart'
+              | 'invalid_field'
+              | 'invalid_accuracy'
+              | 'missing_field'
+              | 'unknown_field'
+              | 'too_many_fields'
+              | 'field_too_long'
+              | 'aborted'
+              | 'empty_image'
+              | 'invalid_base64'
+              | 'not_an_image'
+              | 'corrupt_image'
+              | 'unsupported_format'
+              | 'animated_image'
+              | 'image_too_small'
+              | 'image_too_many_pixels'
+              | 'too_many_images'
+              | 'no_face'
+              | 'invalid_token'
+              | 'unknown_deployment_key'
+              | 'unsupported_kdf'
+              | 'accuracy_below_token_level'
+              | 'not_a_roster'
+              | 'mixed_rosters';
           };
         };
       };

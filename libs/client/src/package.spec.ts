@@ -42,6 +42,7 @@ const METHOD_OF: Record<Exclude<OperationId, IdpCalloutId>, keyof FacenitionClie
   generate: 'generate',
   authenticate: 'authenticate',
   authenticateScore: 'authenticateScore',
+  identify: 'identify',
   revokeIdentityToken: 'revoke',
   rotateIdentityToken: 'rotate',
   exportStatusList: 'exportStatusList',

@@ -57,6 +57,7 @@ export type GenerateRequest = PhotoRequest<'generate', 'photo'>;
 export type AuthenticateRequest = PhotoRequest<'authenticate', 'photo'>;
 export type AuthenticateScoreRequest = PhotoRequest<'authenticateScore', 'photo'>;
 export type RotateRequest = PhotoRequest<'rotateIdentityToken', 'photo'>;
+export type IdentifyRequest = Omit<JsonBody<'identify'>, 'photo'> & { photo: Photo };
 export type RevokeRequest = JsonBody<'revokeIdentityToken'>;
 export type CreateClientRequest = JsonBody<'createClient'>;
 export type AccessTokenRequest = JsonBody<'issueAccessToken'>;

@@ -38,7 +38,7 @@ export class AuthRateLimiter {
   ) {}
 
   /** Refuses (RateLimitedError, 429 with Retry-After) a source that used up its failures in the current window. */
-  async check(source: string): Promise<void> {
+  async check(source: string, message = 'too many failed authentication attempts from this address; retry later'): Promise<void> {
     const t = this.now();
     const rows = (await this.db.query(`SELECT failures, reset_at FROM auth_failures WHERE source = $1 AND reset_at > $2`, [
       key(source),
@@ -46,10 +46,7 @@ export class AuthRateLimiter {
     ])) as { failures: number; reset_at: Date }[];
     const entry = rows[0];
     if (entry && entry.failures >= this.opts.maxFailures) {
-      throw new RateLimitedError(
-        'too many failed authentication attempts from this address; retry later',
-        Math.max(1, Math.ceil((new Date(entry.reset_at).getTime() - t.getTime()) / 1000)),
-      );
+      throw new RateLimitedError(message, Math.max(1, Math.ceil((new Date(entry.reset_at).getTime() - t.getTime()) / 1000)));
     }
   }
 

@@ -23,7 +23,7 @@ export interface DecoderSettings {
 export const DEFAULT_DECODER: DecoderSettings = { rho: 0.35, listSize: 8 };
 
 const codes = new Map<string, PolarCode>();
-function polarFor(p: CodeParams): PolarCode {
+export function polarFor(p: CodeParams): PolarCode {
   const id = `${p.n}/${p.k}`;
   let code = codes.get(id);
   if (!code) {
@@ -44,13 +44,13 @@ function signBits(z: Float64Array): Uint8Array {
   return b;
 }
 
-function pack(bits: Uint8Array): Uint8Array {
+export function pack(bits: Uint8Array): Uint8Array {
   const out = new Uint8Array(bits.length / 8);
   for (let i = 0; i < bits.length; i++) if (bits[i]) out[i >> 3] |= 1 << (7 - (i & 7));
   return out;
 }
 
-function unpack(bytes: Uint8Array, n: number): Uint8Array {
+export function unpack(bytes: Uint8Array, n: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (bytes[i >> 3] >> (7 - (i & 7))) & 1;
   return out;
@@ -74,7 +74,7 @@ export function commit(embedding: ArrayLike<number>, keys: DerivedKeys, p: CodeP
   const b = signBits(project(rotationsFor(keys.rotationSeed, p), embedding));
   const c = code.encode(unpack(randomKey, p.k));
   for (let i = 0; i < p.n; i++) c[i] ^= b[i];
-  return { helper: pack(c), key: randomKey };
+  return { helper: applyMask(pack(c), keys.mask), key: randomKey };
 }
 
 export interface Opening {
@@ -84,8 +84,17 @@ export interface Opening {
   score?: number;
 }
 
+/** helper ⊕ mask (a copy); the helper itself when there is no mask (versions 1 and 2). */
+export function applyMask(helper: Uint8Array, mask: Uint8Array | undefined): Uint8Array {
+  if (!mask) return helper;
+  if (mask.length !== helper.length) throw new Error('mask and helper lengths differ');
+  const out = new Uint8Array(helper.length);
+  for (let i = 0; i < helper.length; i++) out[i] = helper[i] ^ mask[i];
+  return out;
+}
+
 /** The probe's projection z and, per bit, the reliability |LLR| of its sign (independent of the helper). */
-function probeSoft(probe: ArrayLike<number>, p: CodeParams, d: DecoderSettings, rotations: readonly Rotation[]) {
+export function probeSoft(probe: ArrayLike<number>, p: CodeParams, d: DecoderSettings, rotations: readonly Rotation[]) {
   if (probe.length !== p.dim) throw new Error(`embedding must have ${p.dim} values`);
   const z = project(rotations, probe);
   const a = d.rho / Math.sqrt(1 - d.rho * d.rho);
@@ -96,14 +105,14 @@ function probeSoft(probe: ArrayLike<number>, p: CodeParams, d: DecoderSettings, 
 }
 
 /** The decoder's input for one helper: the soft values of (probe sign ⊕ helper). */
-function llrFor(z: Float64Array, mag: Float64Array, h: Uint8Array): Float64Array {
+export function llrFor(z: Float64Array, mag: Float64Array, h: Uint8Array): Float64Array {
   const llr = new Float64Array(z.length);
   for (let i = 0; i < z.length; i++) llr[i] = ((z[i] < 0 ? 1 : 0) ^ h[i]) === 1 ? -mag[i] : mag[i];
   return llr;
 }
 
 /** ≈ cos(enrolled, probe) from the enrolled sign bits s = h ⊕ Encode(key) and the probe's projection. */
-function scoreOf(code: PolarCode, info: Uint8Array, h: Uint8Array, z: Float64Array, p: CodeParams): number {
+export function scoreOf(code: PolarCode, info: Uint8Array, h: Uint8Array, z: Float64Array, p: CodeParams): number {
   const c = code.encode(info);
   let dot = 0;
   for (let i = 0; i < p.n; i++) dot += (1 - 2 * (c[i] ^ h[i])) * z[i];
@@ -125,10 +134,11 @@ export function open(
 ): Opening {
   const code = polarFor(p);
   const { z, mag } = probeSoft(probe, p, d, rotationsFor(keys.rotationSeed, p));
-  const h = unpack(helper, p.n);
+  const h = unpack(applyMask(helper, keys.mask), p.n);
+  const macKey = keys.macKey;
   for (const cand of code.decodeList(llrFor(z, mag, h), d.listSize)) {
     const key = pack(cand);
-    const expected = computeTag(keys.macKey, headerAndHelper, key);
+    const expected = computeTag(macKey, headerAndHelper, key);
     if (expected.length === tag.length && timingSafeEqual(expected, tag)) return { key, score: scoreOf(code, cand, h, z, p) };
   }
   return {};
@@ -164,7 +174,7 @@ export function openWithKnownKeys(
   const { z, mag } = probeSoft(probe, p0, d, rotations ?? rotationsFor(keys.rotationSeed, p0));
   return tokens.map((t) => {
     const code = polarFor(t.code);
-    const h = unpack(t.helper, t.code.n);
+    const h = unpack(applyMask(t.helper, keys.mask), t.code.n);
     const info = unpack(t.key, t.code.k);
     return code.listContains(llrFor(z, mag, h), d.listSize, info) ? { key: t.key, score: scoreOf(code, info, h, z, t.code) } : {};
   });

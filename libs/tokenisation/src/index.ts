@@ -9,3 +9,4 @@ export * from './tokeniser';
 export * from './status-list';
 export * from './levels';
 export * from './status-list-thread';
+export * from './roster';

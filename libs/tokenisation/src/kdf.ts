@@ -24,6 +24,11 @@ export interface KdfContext {
 export interface DerivedKeys {
   rotationSeed: Buffer;
   macKey: Buffer;
+  /**
+   * Roster member tokens only (version 3, docs/token-format.md §11): the token's own N-bit mask
+   * (packed, MSB first), XORed into the helper. Absent for versions 1 and 2.
+   */
+  mask?: Buffer;
 }
 
 function scrypt(password: Buffer, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
@@ -43,6 +48,12 @@ export function contextBytes(c: KdfContext): Buffer {
   return Buffer.concat(parts.flatMap((p) => [Buffer.from(Uint32Array.of(p.length).buffer), p]));
 }
 
+/** scrypt(P = utf8(NFC(password)), S = salt, N = 2^log2N, r, p, dkLen = 32): the memory-hard step. */
+export function stretchPassword(password: string, salt: Buffer, kdf: KdfParams): Promise<Buffer> {
+  const N = 2 ** kdf.log2N;
+  return scrypt(Buffer.from(password.normalize('NFC'), 'utf8'), salt, 32, { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r + 1024 * 1024 });
+}
+
 /**
  * master = HMAC-SHA256(pepper, scrypt(password, salt ‖ SHA-256-free context, N, r, p));
  * keys   = HKDF-SHA256(master, salt, "facenition rotation" | "facenition mac").
@@ -57,18 +68,7 @@ export async function deriveKeys(
   kdf: KdfParams,
   pepper: Pick<Pepper, 'hmac'>,
 ): Promise<DerivedKeys> {
-  const N = 2 ** kdf.log2N;
-  const stretched = await scrypt(
-    Buffer.from(password.normalize('NFC'), 'utf8'),
-    Buffer.concat([Buffer.from(salt), contextBytes(ctx)]),
-    32,
-    {
-      N,
-      r: kdf.r,
-      p: kdf.p,
-      maxmem: 256 * N * kdf.r + 1024 * 1024,
-    },
-  );
+  const stretched = await stretchPassword(password, Buffer.concat([Buffer.from(salt), contextBytes(ctx)]), kdf);
   const master = pepper.hmac(stretched);
   stretched.fill(0);
   const expand = (label: string) => Buffer.from(hkdfSync('sha256', master, salt, label, 32));

@@ -123,3 +123,54 @@ export function tokenLevel(level: number): TokenLevel {
   if (!found) throw new RangeError(`accuracy level must be 1..8, got ${level}`);
   return found;
 }
+
+/** A level's false-match target and the threshold in force (built-in or a deployment's calibration). */
+export interface LevelThreshold {
+  level: number;
+  targetFmr: number;
+  threshold: number;
+}
+
+export interface RosterThreshold {
+  threshold: number;
+  /** the per-comparison false-match rate the threshold is set for: the level's target / roster size */
+  perComparisonFmr: number;
+  /** about roster size × perComparisonFmr: the false-positive identification rate expected per search */
+  expectedFpir: number;
+  /** the roster is too large for the level's target: held at level 8's threshold, expectedFpir is above the target */
+  capped: boolean;
+}
+
+/**
+ * The roster-size rule of 1:N identification (docs/token-format.md §11). A search compares the probe
+ * with every member, so its false-positive identification rate is about N × FMR. To keep the level's
+ * target as the rate per search, each comparison must meet target / N: the threshold is read off the
+ * level table (thresholds against log10 FMR, linear between levels). Below level 8's FMR it stays at
+ * level 8's threshold and `capped` says the target cannot be held.
+ */
+export function rosterThreshold(level: number, rosterSize: number, table: readonly LevelThreshold[]): RosterThreshold {
+  const rows = [...table].sort((a, b) => a.level - b.level);
+  const own = rows.find((r) => r.level === level);
+  if (!own) throw new RangeError(`accuracy level must be 1..8, got ${level}`);
+  const n = Math.max(1, Math.floor(rosterSize));
+  const want = own.targetFmr / n;
+  const last = rows[rows.length - 1];
+  if (want <= last.targetFmr) {
+    const capped = want < last.targetFmr;
+    return {
+      threshold: Math.max(own.threshold, last.threshold),
+      perComparisonFmr: last.targetFmr,
+      expectedFpir: n * last.targetFmr,
+      capped,
+    };
+  }
+  for (let i = rows.indexOf(own); i < rows.length - 1; i++) {
+    const [a, b] = [rows[i], rows[i + 1]];
+    if (want <= a.targetFmr && want >= b.targetFmr) {
+      const t = (Math.log10(a.targetFmr) - Math.log10(want)) / (Math.log10(a.targetFmr) - Math.log10(b.targetFmr));
+      const threshold = Math.max(own.threshold, a.threshold + t * (b.threshold - a.threshold));
+      return { threshold, perComparisonFmr: want, expectedFpir: n * want, capped: false };
+    }
+  }
+  return { threshold: own.threshold, perComparisonFmr: own.targetFmr, expectedFpir: n * own.targetFmr, capped: false };
+}

@@ -307,3 +307,32 @@ describe('listContains (the early-stopping membership test used by evaluations)'
     expect(notInList).toBeGreaterThan(50);
   });
 });
+
+describe('decodeListBounded (the first pass of roster identification)', () => {
+  const code = new PolarCode({ n: 256, k: 32 });
+  const info = Uint8Array.from({ length: 32 }, (_, i) => ((i * 7 + 3) % 5 === 0 ? 1 : 0));
+  const x = code.encode(info);
+  // a noisy observation of the codeword: a few flipped, unreliable bits
+  const llr = Float64Array.from(x, (b, i) => (b ? -1 : 1) * (i % 11 === 0 ? -0.4 : 2.5));
+
+  it('without a bound is decodeList, and traces the best path metric after every info bit', () => {
+    const trace = new Float64Array(32);
+    const r = code.decodeListBounded(llr, 4, undefined, trace);
+    expect(r.reached).toBe(32);
+    expect(r.candidates.map((c) => Array.from(c))).toEqual(code.decodeList(llr, 4).map((c) => Array.from(c)));
+    expect(Array.from(r.candidates[0])).toEqual(Array.from(info));
+    for (let i = 1; i < 32; i++) expect(trace[i]).toBeGreaterThanOrEqual(trace[i - 1]);
+  });
+
+  it('gives up, with no candidate, once the best metric after a checked info bit is above its bound', () => {
+    const trace = new Float64Array(32);
+    code.decodeListBounded(llr, 1, undefined, trace);
+    const bound = new Float64Array(32).fill(NaN);
+    bound[9] = trace[9] - 1e-9;
+    const stopped = code.decodeListBounded(llr, 1, bound);
+    expect(stopped).toEqual({ candidates: [], reached: 10 });
+    bound[9] = trace[9];
+    expect(code.decodeListBounded(llr, 1, bound).reached).toBe(32);
+    expect(() => code.decodeListBounded(llr, 1, new Float64Array(31))).toThrow(RangeError);
+  });
+});

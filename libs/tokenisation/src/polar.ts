@@ -77,6 +77,12 @@ interface Workspace {
   geniePath: number;
   /** listContains: the followed path was pruned; the decode unwinds without further work */
   pruned: boolean;
+  /** decodeList's early stop: bound on the best path metric after info bit r (NaN: no check at r) */
+  bound?: Float64Array;
+  /** info bits decided before the decode stopped (k when it ran to the end) */
+  reached: number;
+  /** when set, the best path metric after each info bit (for measuring bounds) */
+  trace?: Float64Array;
 }
 
 function log2Exact(n: number): number {
@@ -168,6 +174,33 @@ export class PolarCode {
   }
 
   /**
+   * decodeList with an early stop: after info bit r (0-based), if even the best path's metric is
+   * above `bound[r]`, the decode gives up and returns no candidate (entries that are NaN are not
+   * checked). A probe far from every codeword — an impostor — accumulates metric at the rate of a
+   * random word and is rejected after a few dozen info bits; a genuine probe stays below a bound
+   * measured on genuine pairs (docs/token-format.md §11). `reached` tells how far it got.
+   */
+  decodeListBounded(
+    llr: Float64Array,
+    listSize: number,
+    bound: Float64Array | undefined,
+    trace?: Float64Array,
+  ): { candidates: Uint8Array[]; reached: number } {
+    if (bound && bound.length !== this.k) throw new RangeError(`bound must have ${this.k} entries`);
+    if (trace && trace.length !== this.k) throw new RangeError(`trace must have ${this.k} entries`);
+    const ws = this.prepare(listSize);
+    ws.bound = bound;
+    ws.trace = trace;
+    try {
+      const candidates = this.run(llr, listSize, undefined) as Uint8Array[];
+      return { candidates, reached: ws.reached };
+    } finally {
+      ws.bound = undefined;
+      ws.trace = undefined;
+    }
+  }
+
+  /**
    * Whether decodeList(llr, listSize) would return `info` among its candidates, with an early stop
    * as soon as the path carrying `info`'s prefix is pruned (a pruned path never comes back, so the
    * answer is the same as decoding to the end and searching the list). For evaluations that know
@@ -191,6 +224,7 @@ export class PolarCode {
     ws.genie = genie;
     ws.geniePath = genie ? 0 : -1;
     ws.pruned = false;
+    ws.reached = k;
     this.channel = llr;
     try {
       this.decodeNode(ws, this.m, 0);
@@ -199,6 +233,7 @@ export class PolarCode {
       ws.genie = undefined;
     }
     if (genie) return !ws.pruned;
+    if (ws.pruned) return [];
 
     // stable sort: equal metrics keep the list order
     const order = Array.from(ws.active.subarray(0, ws.nActive));
@@ -232,6 +267,7 @@ export class PolarCode {
         candPath: new Int32Array(listSize),
         geniePath: -1,
         pruned: false,
+        reached: this.k,
       };
       this.workspace = ws;
     }
@@ -412,6 +448,16 @@ export class PolarCode {
     if (genie) {
       ws.geniePath = genieNext;
       if (genieNext < 0) ws.pruned = true;
+    }
+    const bound = ws.bound;
+    if (ws.trace || (bound && !Number.isNaN(bound[r]))) {
+      let best = Infinity;
+      for (let a = 0; a < ws.nActive; a++) best = Math.min(best, metric[ws.active[a]]);
+      if (ws.trace) ws.trace[r] = best;
+      if (bound && best > bound[r]) {
+        ws.pruned = true;
+        ws.reached = r + 1;
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { pepperFromKey } from './deployment-key';
-import { generateIdentityToken, verifyIdentityToken, type RandomSource } from './tokeniser';
+import { generateIdentityToken, mintRosterMember, verifyIdentityToken, type RandomSource } from './tokeniser';
+import { deriveRosterKeys, identifyInRoster, memberMacKey, memberMask } from './roster';
+import { decodeToken, encodeHeader } from './token';
 import type { KdfParams } from './kdf';
 import { codeForLevel } from './levels';
 
@@ -167,5 +169,128 @@ export async function buildTestVectorsV2(): Promise<{ description: string; level
       '(docs/token-format.md §5); inputs as in docs/token-test-vectors.json except the level, the version and the key (K bits: ' +
       'the 16 bytes 00112233445566778899aabbccddeeff, then the same bytes XOR 1, XOR 2, …, cut to K/8 bytes).',
     levels,
+  };
+}
+
+export interface RosterTestVectors {
+  description: string;
+  kdf: KdfParams;
+  pepper: { key_id: string; key: string };
+  roster: { id: string; password: string; scope: string; environment: 'sandbox' | 'production' };
+  /** intermediate values a reimplementation can check step by step */
+  derived: { master: string; rotation_seed: string };
+  members: {
+    embedding_seed: string;
+    accuracy: number;
+    expires_at: number;
+    token_id: string;
+    key: string;
+    mac_key: string;
+    mask_sha256: string;
+    token: string;
+  }[];
+  identify: {
+    name: string;
+    probe: string;
+    cosine: number | null;
+    password: string;
+    scope: string;
+    /** indices of the members whose keys the probe recovers, with their scores (first pass off and on give the same) */
+    matches: { member: number; score: number }[];
+  }[];
+}
+
+/**
+ * docs/token-test-vectors-v3.json: a roster of three version-3 members (levels 4, 4, 6) under one
+ * roster id, secret and scope, and the members each probe opens (docs/token-format.md §11).
+ */
+export async function buildRosterTestVectors(): Promise<RosterTestVectors> {
+  const kdf: KdfParams = { log2N: 14, r: 8, p: 1 };
+  const pepperKey = fill(0x42, 32);
+  const pepper = pepperFromKey(pepperKey, hex('0102030405060708'));
+  const rosterId = fill(0x33, 16);
+  const r = { password: 'door-7 roster secret, machine generated', scope: 'site:north/door-7', environment: 'production' as const };
+  const keys = await deriveRosterKeys(r.password, rosterId, r, kdf, pepper);
+  const specs = [
+    { seed: 'roster member 0', accuracy: 4, expiresAt: 0, tokenId: fill(0x40, 16) },
+    { seed: 'roster member 1', accuracy: 4, expiresAt: 2_000_000_000, tokenId: fill(0x41, 16) },
+    { seed: 'roster member 2', accuracy: 6, expiresAt: 0, tokenId: fill(0x42, 16) },
+  ];
+  const members: RosterTestVectors['members'] = [];
+  const tokens = [];
+  for (const [i, m] of specs.entries()) {
+    const keyBytes = codeForLevel(m.accuracy).k / 8;
+    const key = Buffer.concat(
+      Array.from({ length: Math.ceil(keyBytes / 16) }, (_, j) => hex('00112233445566778899aabbccddeeff').map((b) => b ^ (j + 16 * i))),
+    ).subarray(0, keyBytes);
+    const gen = mintRosterMember(
+      keys,
+      { embedding: gaussianUnitVector(m.seed), environment: r.environment, accuracy: m.accuracy, expiresAt: m.expiresAt },
+      pepper.keyId,
+      kdf,
+      fixedRandom([m.tokenId, key]),
+    );
+    const t = decodeToken(gen.token);
+    tokens.push(t);
+    members.push({
+      embedding_seed: m.seed,
+      accuracy: m.accuracy,
+      expires_at: m.expiresAt,
+      token_id: m.tokenId.toString('hex'),
+      key: key.toString('hex'),
+      mac_key: memberMacKey(keys, encodeHeader(t.header)).toString('hex'),
+      mask_sha256: createHash('sha256')
+        .update(memberMask(keys, t.header.tokenId, t.header.code.n))
+        .digest('hex'),
+      token: gen.token,
+    });
+  }
+  const cases = [
+    { name: 'member 1, genuine-like probe (cos 0.7)', probe: 'probe of member 1', base: 'roster member 1', cos: 0.7, ...r },
+    { name: 'member 2 itself', probe: '', base: 'roster member 2', cos: null, ...r },
+    { name: 'a stranger', probe: 'a stranger', base: '', cos: 0, ...r },
+    {
+      name: 'member 0 itself, wrong secret',
+      probe: '',
+      base: 'roster member 0',
+      cos: null,
+      ...r,
+      password: 'door-7 roster secret, machine generateD',
+    },
+    { name: 'member 0 itself, wrong scope', probe: '', base: 'roster member 0', cos: null, ...r, scope: 'site:north/door-8' },
+  ];
+  const identify: RosterTestVectors['identify'] = [];
+  for (const c of cases) {
+    const embedding =
+      c.cos === null
+        ? gaussianUnitVector(c.base)
+        : c.cos === 0
+          ? gaussianUnitVector(c.probe)
+          : correlated(gaussianUnitVector(c.base), c.cos, c.probe);
+    const k = await deriveRosterKeys(c.password, rosterId, { scope: c.scope, environment: r.environment }, kdf, pepper);
+    const found = identifyInRoster(k, tokens, embedding, { firstPass: false });
+    identify.push({
+      name: c.name,
+      probe: c.probe,
+      cosine: c.cos,
+      password: c.password,
+      scope: c.scope,
+      matches: found.matches.map((m) => ({ member: m.index, score: Math.round(m.score * 1e6) / 1e6 })),
+    });
+  }
+  return {
+    description:
+      'Facenition roster member tokens (version 3) test vectors (docs/token-format.md §11): three members of one roster (roster id = ' +
+      'salt 33…33) made with mintRosterMember from the roster keys; random bytes consumed per member in the order token_id, key ' +
+      '(K bits: the bytes 00112233445566778899aabbccddeeff XOR (16·member + block), cut to K/8 bytes). Embeddings as in ' +
+      'docs/token-test-vectors.json: gaussianUnitVector(seed); probes: a member embedding (cosine null), correlated(member, cosine, ' +
+      'probe seed), or gaussianUnitVector(probe seed) (cosine 0). derived.master is HMAC-SHA256(pepper, scrypt(...)), given for ' +
+      'checking only: it is never stored.',
+    kdf,
+    pepper: { key_id: Buffer.from(pepper.keyId).toString('hex'), key: Buffer.from(pepperKey).toString('hex') },
+    roster: { id: rosterId.toString('hex'), ...r },
+    derived: { master: keys.master.toString('hex'), rotation_seed: keys.rotationSeed.toString('hex') },
+    members,
+    identify,
   };
 }

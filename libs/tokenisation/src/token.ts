@@ -27,8 +27,8 @@ import { codeForLevel } from './levels';
  */
 /** the version of newly minted tokens */
 export const TOKEN_VERSION = 2;
-/** versions this implementation verifies */
-export const TOKEN_VERSIONS: readonly number[] = [1, 2];
+/** versions this implementation verifies (3: roster member tokens, docs/token-format.md §11) */
+export const TOKEN_VERSIONS: readonly number[] = [1, 2, 3];
 export const SCHEME_FC_POLAR = 1;
 export const HEADER_BYTES = 56;
 export const TAG_BYTES = 32;
@@ -122,10 +122,10 @@ export function decodeToken(text: string): IdentityToken {
   ) {
     throw new TokenFormatError('code parameters out of range');
   }
-  if (b[0] === 2) {
+  if (b[0] >= 2) {
     const expected = codeForLevel(b[14]);
     if (code.n !== expected.n || code.k !== expected.k || code.rotations !== expected.rotations || code.dim !== expected.dim)
-      throw new TokenFormatError(`a version-2 token of accuracy ${b[14]} must use the code N = ${expected.n}, K = ${expected.k}`);
+      throw new TokenFormatError(`a version-${b[0]} token of accuracy ${b[14]} must use the code N = ${expected.n}, K = ${expected.k}`);
   }
   if (b.length !== HEADER_BYTES + code.n / 8 + TAG_BYTES) throw new TokenFormatError('token length does not match its code parameters');
   return {

@@ -5,7 +5,7 @@ import { DEFAULT_KDF, type KdfParams } from './kdf';
 import { drawRotation, project, SeededStream } from './rotation';
 import { logPhiNeg } from './soft';
 import { codeForLevel } from './levels';
-import { buildTestVectors, buildTestVectorsV2, correlated, gaussianUnitVector } from './test-vectors';
+import { buildRosterTestVectors, buildTestVectors, buildTestVectorsV2, correlated, gaussianUnitVector } from './test-vectors';
 import { decodeToken, TokenFormatError } from './token';
 import { pepperFromKey } from './deployment-key';
 import { generateIdentityToken, releaseKey, UnknownPepperError, verifyIdentityToken } from './tokeniser';
@@ -210,5 +210,23 @@ describe('docs/token-test-vectors-v2.json', () => {
     expect(committed.levels.map((v) => decodeToken(v.token).header.code.k)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((l) => codeForLevel(l).k));
     expect(committed.levels.every((v) => v.verify.filter((c) => c.key_recovered).length === 2)).toBe(true);
     expect(JSON.parse(JSON.stringify(await buildTestVectorsV2()))).toEqual(committed);
+  });
+});
+
+describe('docs/token-test-vectors-v3.json (roster member tokens)', () => {
+  it('is reproduced byte for byte: roster keys, member tokens, and who each probe identifies', async () => {
+    const file = join(__dirname, '../../../docs/token-test-vectors-v3.json');
+    expect(existsSync(file)).toBe(true);
+    const committed = JSON.parse(readFileSync(file, 'utf8'));
+    const built = JSON.parse(JSON.stringify(await buildRosterTestVectors()));
+    expect(built).toEqual(committed);
+    // the vectors say something: a genuine probe finds its member only, a stranger and wrong secrets nobody
+    expect(committed.identify.map((c: { matches: { member: number }[] }) => c.matches.map((m) => m.member))).toEqual([
+      [1],
+      [2],
+      [],
+      [],
+      [],
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { commit, DEFAULT_CODE, DEFAULT_DECODER, open, computeTag, type DecoderSe
 import type { Pepper } from './deployment-key';
 import { DEFAULT_KDF, deriveKeys, type DerivedKeys, type KdfParams } from './kdf';
 import { codeForLevel } from './levels';
+import { deriveRosterKeys, memberKeys, ROSTER_TOKEN_VERSION, wipeRosterKeys, type RosterKeys } from './roster';
 import {
   decodeToken,
   encodeHeader,
@@ -40,6 +41,11 @@ export interface TokeniserOptions {
    */
   version?: 1 | 2;
   decoder?: DecoderSettings;
+  /**
+   * Mint a roster member token (version 3, docs/token-format.md §11) of the roster whose id (salt)
+   * this is: the password and scope are the roster's, and one KDF serves the whole roster.
+   */
+  rosterId?: Uint8Array;
 }
 
 export interface Generated {
@@ -54,8 +60,9 @@ export async function generateIdentityToken(
   random: RandomSource,
   opts: TokeniserOptions = {},
 ): Promise<Generated> {
-  const version = opts.version ?? TOKEN_VERSION;
+  const version = opts.rosterId ? ROSTER_TOKEN_VERSION : (opts.version ?? TOKEN_VERSION);
   const code = version === 1 ? DEFAULT_CODE : codeForLevel(input.accuracy);
+  if (opts.rosterId && opts.rosterId.length !== 16) throw new Error('a roster id is 16 bytes');
   const header: TokenHeader = {
     version,
     scheme: SCHEME_FC_POLAR,
@@ -64,16 +71,67 @@ export async function generateIdentityToken(
     environment: input.environment,
     accuracy: input.accuracy,
     expiresAt: input.expiresAt,
-    salt: random.bytes(16),
+    salt: opts.rosterId ?? random.bytes(16),
     tokenId: random.bytes(16),
     code,
   };
-  const keys = await deriveKeys(input.password, header.salt, contextOf(header, input.scope), header.kdf, pepper);
-  const { helper, key } = commit(input.embedding, keys, code, random.bytes(code.k / 8));
+  const keys = await keysFor(header, input.password, input.scope, pepper);
+  try {
+    return sealToken(header, keys, input.embedding, random);
+  } finally {
+    wipeKeys(keys);
+  }
+}
+
+/** Commits a fresh key to the embedding under the header's code and derived keys, and tags the token. */
+function sealToken(header: TokenHeader, keys: DerivedKeys, embedding: ArrayLike<number>, random: RandomSource): Generated {
+  const { helper, key } = commit(embedding, keys, header.code, random.bytes(header.code.k / 8));
   const body = Buffer.concat([encodeHeader(header), Buffer.from(helper)]);
   const tag = computeTag(keys.macKey, body, key);
   key.fill(0);
   return { token: encodeToken({ header, helper, tag }), tokenId: Buffer.from(header.tokenId).toString('hex'), header };
+}
+
+/**
+ * A roster member token from the roster's already derived keys (no KDF): what generateIdentityToken
+ * does for a roster after deriveRosterKeys, for enrolling many members at once (benchmarks, imports).
+ */
+export function mintRosterMember(
+  roster: RosterKeys,
+  input: Omit<GenerateInput, 'password' | 'scope'>,
+  keyId: Uint8Array,
+  kdf: KdfParams,
+  random: RandomSource,
+): Generated {
+  const header: TokenHeader = {
+    version: ROSTER_TOKEN_VERSION,
+    scheme: SCHEME_FC_POLAR,
+    kdf,
+    keyId,
+    environment: input.environment,
+    accuracy: input.accuracy,
+    expiresAt: input.expiresAt,
+    salt: roster.salt,
+    tokenId: random.bytes(16),
+    code: codeForLevel(input.accuracy),
+  };
+  const keys = memberKeys(roster, encodeHeader(header), header.tokenId, header.code.n);
+  try {
+    return sealToken(header, keys, input.embedding, random);
+  } finally {
+    wipeKeys(keys);
+  }
+}
+
+/** The derived keys of a token: its own KDF (versions 1, 2) or its roster's KDF expanded for this member (version 3). */
+async function keysFor(h: TokenHeader, password: string, scope: string, pepper: Pepper): Promise<DerivedKeys> {
+  if (h.version !== ROSTER_TOKEN_VERSION) return deriveKeys(password, h.salt, contextOf(h, scope), h.kdf, pepper);
+  const roster = await deriveRosterKeys(password, h.salt, { scope, environment: h.environment }, h.kdf, pepper);
+  try {
+    return memberKeys(roster, encodeHeader(h), h.tokenId, h.code.n);
+  } finally {
+    wipeRosterKeys(roster);
+  }
 }
 
 const contextOf = (h: TokenHeader, scope: string) => ({
@@ -125,7 +183,7 @@ export async function identityTokenKeys(
   const t = typeof token === 'string' ? decodeToken(token) : token;
   const pepper = pepperFor(t.header.keyId);
   if (!pepper) throw new UnknownPepperError(Buffer.from(t.header.keyId).toString('hex'));
-  return deriveKeys(password, t.header.salt, contextOf(t.header, scope), t.header.kdf, pepper);
+  return keysFor(t.header, password, scope, pepper);
 }
 
 /** The face half: opens the token with a probe embedding and the keys of identityTokenKeys. */
@@ -159,6 +217,7 @@ export async function verifyIdentityToken(
 export function wipeKeys(keys: DerivedKeys): void {
   keys.rotationSeed.fill(0);
   keys.macKey.fill(0);
+  keys.mask?.fill(0);
 }
 
 /**

@@ -250,6 +250,29 @@ const verification = z.object({
   ...secrets,
   accuracy: accuracy(`${ACCURACY_DOC} Default: the token's own level; a lower level is refused (accuracy_below_token_level).`),
 });
+/** Shortest roster secret /generate accepts (a guess at a roster secret tests every member at once). */
+export const MIN_ROSTER_SECRET = 16;
+const ROSTER_MESSAGE = "'roster' must be new or a roster id (32 lower-case hex characters)";
+const TOKENS_MESSAGE = "'tokens' must be a JSON array of identity tokens, or tokens separated by white space or commas";
+/** Most tokens one /identify call takes (FACENITION_IDENTIFY_MAX_TOKENS may lower it). */
+export const MAX_ROSTER_TOKENS = 10_000;
+const rosterTokens = z
+  .preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : v),
+    z
+      .array(z.string({ error: TOKENS_MESSAGE }).min(1, TOKENS_MESSAGE).max(4096, "each of 'tokens' must be at most 4096 characters"), {
+        error: (iss) => (iss.input === undefined ? "missing field 'tokens'" : TOKENS_MESSAGE),
+      })
+      .min(1, "'tokens' must hold at least one token")
+      .max(MAX_ROSTER_TOKENS, `'tokens' holds more than ${MAX_ROSTER_TOKENS} tokens`),
+  )
+  .openapi({
+    type: 'array',
+    items: { type: 'string' },
+    minItems: 1,
+    maxItems: MAX_ROSTER_TOKENS,
+    description: 'the identity tokens of one roster, as stored by the organisation',
+  });
 const ENROLMENT_ERRORS = { 400: ['several_faces', 'low_quality', 'inconsistent_photos', 'liveness_failed'] } as const;
 
 export const GENERATE = {
@@ -269,6 +292,14 @@ export const GENERATE = {
     ...secrets,
     accuracy: accuracy(`${ACCURACY_DOC} Stored in the token: verification may be as strict or stricter, never looser.`),
     ...expiryFields,
+    roster: optional(z.string({ error: ROSTER_MESSAGE }).regex(/^(new|[0-9a-f]{32})$/, ROSTER_MESSAGE)).openapi({
+      type: 'string',
+      pattern: '^(new|[0-9a-f]{32})$',
+      description:
+        'enrol into a roster for 1:N identification (/identify): new starts a roster (the answer gives its roster_id), or the ' +
+        "roster_id of an existing one. password and scope are then the roster's secret and scope, shared by every member; the secret " +
+        `must be at least ${MIN_ROSTER_SECRET} characters (a machine secret, not a person's password: one guess tests the whole roster)`,
+    }),
   }),
   response: z.object({
     token: z.string().openapi({ description: 'the identity token (base64url, 800 characters): store it, discard the photo' }),
@@ -277,9 +308,65 @@ export const GENERATE = {
     accuracy: level,
     environment: z.enum(['sandbox', 'production']),
     quality: z.array(z.number().int()).openapi({ description: 'quality score of each photo' }),
+    roster_id: z
+      .string()
+      .optional()
+      .openapi({ description: '32 hex characters: the roster the token belongs to (only with roster); enrol the next members with it' }),
   }),
   errors: ['input', 'image', 'auth', 'quota', 'busy', 'license'],
   extraErrors: ENROLMENT_ERRORS,
+} satisfies EndpointDef;
+
+export const IDENTIFY = {
+  method: 'post',
+  path: '/identify',
+  operationId: 'identify',
+  tag: 'identity tokens',
+  summary: "1:N: one photo against a roster's identity tokens -> the member(s) it opens, or nobody",
+  description:
+    'The photo is analysed once and checked against every token of one roster (tokens enrolled with /generate roster=…; all must ' +
+    "share the roster id), with the roster's secret and scope: one key derivation for the whole roster. Answers identified and " +
+    'matches (token_id and score, best first) above the threshold of the level for this roster size: a search compares the probe ' +
+    'with every member, so its false-positive rate is about N × the per-comparison false-match rate, and the threshold is raised ' +
+    'until (level target) / N per comparison holds (capped at level 8: then expected_fpir is above the target). Tokens that are ' +
+    'revoked, expired, of another tenant or environment, altered or not issued here take no part (excluded counts them by reason). ' +
+    'Failed identifications are counted per roster and per client: past FACENITION_IDENTIFY_ROSTER_FAILURES (per roster) or ' +
+    'FACENITION_IDENTIFY_CLIENT_FAILURES (per client) within FACENITION_IDENTIFY_WINDOW_SECONDS the answer is 429 rate_limited ' +
+    'until the window ends. JSON: tokens is an array (up to FACENITION_IDENTIFY_MAX_TOKENS); multipart: tokens separated by ' +
+    'white space or commas in one field (up to 64 KiB, about 80 tokens).',
+  access: 'client',
+  encodings: ['json', 'multipart'],
+  images: [photos(1)],
+  body: z.object({
+    tokens: rosterTokens,
+    ...secrets,
+    accuracy: accuracy(`${ACCURACY_DOC} Default 4; not below any member's own level (accuracy_below_token_level).`),
+  }),
+  response: z.object({
+    identified: z.boolean(),
+    matches: z
+      .array(z.object({ token_id: z.string(), score: z.number() }))
+      .openapi({ description: 'members whose token the photo opened above the threshold, best first (empty when not identified)' }),
+    roster_id: z.string(),
+    roster_size: z.number().int().openapi({ description: 'tokens searched (sent minus excluded)' }),
+    excluded: z
+      .object({
+        revoked: z.number().int(),
+        expired: z.number().int(),
+        unknown: z.number().int(),
+        altered: z.number().int(),
+        wrong_environment: z.number().int(),
+      })
+      .openapi({ description: 'tokens sent that took no part, by reason (unknown: not issued here or of another tenant)' }),
+    threshold: z.number(),
+    calibration,
+    accuracy: level,
+    expected_fpir: z.number().openapi({ description: 'false-positive identification rate per search the threshold is set for' }),
+    capped: z.boolean().openapi({ description: "true when the roster is too large for the level's target (threshold held at level 8)" }),
+    reason: z.enum(['no_match', 'not_live']).optional(),
+  }),
+  errors: ['input', 'image', 'auth', 'quota', 'busy', 'token'],
+  extraErrors: { 400: ['not_a_roster', 'mixed_rosters', 'accuracy_below_token_level'], 429: ['rate_limited'] },
 } satisfies EndpointDef;
 
 const NONCE = /^[\x20-\x7e]{1,200}$/;
@@ -1077,6 +1164,7 @@ export const ENDPOINTS: readonly EndpointDef[] = [
   GENERATE,
   AUTHENTICATE,
   AUTHENTICATE_SCORE,
+  IDENTIFY,
   REVOKE_TOKEN,
   ROTATE_TOKEN,
   EXPORT_STATUS_LIST,

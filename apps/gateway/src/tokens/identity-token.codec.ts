@@ -43,11 +43,11 @@ export function parseToken(token: string, kdfMaxLog2N: number): IdentityToken {
 
 /** Seals an embedding into a new token under `pepper` with this deployment's scrypt cost (nothing is stored). */
 export function mintToken(pepper: Pepper, kdfLog2N: number, environment: ClientEnvironment, embedding: Float32Array, input: MintInput) {
-  const { password, scope, accuracy, expiresAt } = input;
+  const { password, scope, accuracy, expiresAt, rosterId } = input;
   return generateIdentityToken(
     { embedding, password, scope, accuracy, environment, expiresAt: expiresAt ? Math.floor(expiresAt.getTime() / 1000) : 0 },
     pepper,
     { bytes: (n) => randomBytes(n) },
-    { kdf: { log2N: kdfLog2N, r: KDF_R, p: KDF_P } },
+    { kdf: { log2N: kdfLog2N, r: KDF_R, p: KDF_P }, rosterId },
   );
 }

@@ -5,7 +5,7 @@ import { badRequest } from '../common/api-error';
 import { answer, type AuditFacts } from '../common/audited';
 import { context } from '../common/request-context';
 import { requestSignal } from '../common/request-signal';
-import { AUTHENTICATE, AUTHENTICATE_SCORE, GENERATE, REVOKE_TOKEN, ROTATE_TOKEN } from '../contract/api';
+import { AUTHENTICATE, AUTHENTICATE_SCORE, GENERATE, IDENTIFY, MIN_ROSTER_SECRET, REVOKE_TOKEN, ROTATE_TOKEN } from '../contract/api';
 import { ApiEdge } from '../contract/edge';
 import { Endpoint } from '../contract/endpoint';
 import { DEFAULT_ACCURACY, expiryOf } from '../contract/fields';
@@ -13,6 +13,8 @@ import { FaceVerifications } from '../integrations/face-verifications';
 import { SignedResults } from '../integrations/signed-result';
 import { acrOfLevel } from '../oidc/oidc.provider';
 import { IdentityTokenService, tokenRef, type AuthOutcome } from './identity-token.service';
+import { RosterService } from './roster.service';
+import { randomBytes } from 'node:crypto';
 
 /** Audit decision of a verification refused by the liveness gate. */
 const PRESENTATION_ATTACK = 'presentation_attack_suspected';
@@ -25,6 +27,7 @@ export class IdentityTokenController {
     @Inject(CLOCK) private readonly now: Clock,
     private readonly signedResults: SignedResults,
     private readonly verifications: FaceVerifications,
+    private readonly rosters: RosterService,
   ) {}
 
   @Endpoint(GENERATE)
@@ -33,10 +36,16 @@ export class IdentityTokenController {
     const expiresAt = expiryOf(body, this.now());
     const accuracy = body.accuracy ?? DEFAULT_ACCURACY;
     const principal = context(req).principal!;
+    if (body.roster !== undefined && [...body.password].length < MIN_ROSTER_SECRET)
+      throw badRequest(
+        `a roster secret must be at least ${MIN_ROSTER_SECRET} characters: one guess at it tests every member of the roster`,
+        'weak_roster_secret',
+      );
+    const rosterId = body.roster === undefined ? undefined : body.roster === 'new' ? randomBytes(16) : Buffer.from(body.roster, 'hex');
     const g = await this.tokens.generate(
       principal,
       images.get('photo')!,
-      { password: body.password, scope: body.scope, accuracy, expiresAt },
+      { password: body.password, scope: body.scope, accuracy, expiresAt, rosterId },
       requestSignal(req),
     );
     return answer(
@@ -48,6 +57,7 @@ export class IdentityTokenController {
         accuracy,
         environment: principal.environment,
         quality: g.quality,
+        ...(rosterId ? { roster_id: rosterId.toString('hex') } : {}),
       },
       { decision: 'enrolled', accuracy, tokenRef: tokenRef(Buffer.from(g.tokenId, 'hex')) },
     );
@@ -118,6 +128,41 @@ export class IdentityTokenController {
         ...(o.reason ? { reason: o.reason } : {}),
       },
       this.facts(o),
+    );
+  }
+
+  @Endpoint(IDENTIFY)
+  async identify(@Req() req: Request) {
+    const { body, images } = await this.edge.accept(req, IDENTIFY);
+    const o = await this.rosters.identify(
+      context(req).principal!,
+      images.get('photo')![0],
+      { tokens: body.tokens, password: body.password, scope: body.scope, accuracy: body.accuracy },
+      requestSignal(req),
+    );
+    const top = o.matches[0];
+    return answer(
+      {
+        ok: true,
+        identified: o.identified,
+        matches: o.matches.map((m) => ({ token_id: m.tokenId.toString('hex'), score: m.score })),
+        roster_id: o.rosterId,
+        roster_size: o.rosterSize,
+        excluded: o.excluded,
+        threshold: o.threshold,
+        calibration: o.calibration,
+        accuracy: o.accuracy,
+        expected_fpir: o.expectedFpir,
+        capped: o.capped,
+        ...(o.reason ? { reason: o.reason } : {}),
+      },
+      {
+        decision: o.reason === 'not_live' ? PRESENTATION_ATTACK : o.identified ? 'identified' : 'not_identified',
+        score: top ? top.score : null,
+        threshold: o.threshold,
+        accuracy: o.accuracy,
+        tokenRef: top ? tokenRef(top.tokenId) : undefined,
+      },
     );
   }
 

@@ -9,6 +9,8 @@ export interface MintInput {
   scope: string;
   accuracy: number;
   expiresAt: Date | null;
+  /** a roster member token (version 3) of this roster (16 bytes) */
+  rosterId?: Buffer;
 }
 
 export interface VerifyInput {

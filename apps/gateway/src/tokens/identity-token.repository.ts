@@ -115,6 +115,23 @@ export class IdentityTokenRepository {
     });
   }
 
+  /**
+   * The state of a roster's members in one round trip (1:N, /identify): tokens not issued here are
+   * not inserted (a search takes part only for tokens this deployment issued or has seen verify).
+   */
+  async members(tokenIds: Buffer[]): Promise<Map<string, { tenant: string; digest: Buffer | null; revoked: boolean }>> {
+    const rows: { token_id: Buffer; tenant: string; token_digest: Buffer | null; revoked: boolean }[] = await this.ds.query(
+      `SELECT t.token_id, t.tenant, t.token_digest,
+              t.revoked_at IS NOT NULL OR EXISTS (SELECT 1 FROM imported_revocations r WHERE r.token_id = t.token_id) AS revoked
+         FROM identity_tokens t
+        WHERE t.token_id = ANY($1::bytea[])`,
+      [tokenIds],
+    );
+    return new Map(
+      rows.map((r) => [Buffer.from(r.token_id).toString('hex'), { tenant: r.tenant, digest: r.token_digest, revoked: r.revoked }]),
+    );
+  }
+
   async find(tokenId: Buffer): Promise<{ tenant: string; revokedAt: Date | null } | null> {
     const row = await this.ds.getRepository(IdentityTokenEntity).findOneBy({ tokenId });
     return row && { tenant: row.tenant, revokedAt: row.revokedAt };

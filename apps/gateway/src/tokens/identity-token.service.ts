@@ -5,6 +5,7 @@ import {
   identityTokenKeys,
   openIdentityToken,
   releaseKey,
+  ROSTER_TOKEN_VERSION,
   wipeKeys,
   type DerivedKeys,
   type IdentityToken,
@@ -201,6 +202,10 @@ export class IdentityTokenService {
     this.license.assertEnrolment();
     const t = this.parse(tokenText);
     const level = t.header.accuracy;
+    // a roster member stays in its roster, under the roster's shared secret
+    const rosterId = t.header.version === ROSTER_TOKEN_VERSION ? Buffer.from(t.header.salt) : undefined;
+    if (rosterId && input.newPassword !== undefined)
+      throw badRequest("a roster member token keeps its roster's secret: 'new_password' is refused", 'invalid_field');
     const refused = await this.precheck(principal, t, tokenText);
     if (refused) return { outcome: this.refusal(t, refused, level) };
     this.kdf.assertRoom();
@@ -217,7 +222,7 @@ export class IdentityTokenService {
       const outcome = await this.open(t, tokenText, e.each[0], { password: input.password, scope: input.scope, accuracy: level });
       if (!outcome.authenticated) return { outcome };
       const password = input.newPassword ?? input.password;
-      const gen = await this.mint(principal, e.mean, { ...input, password, accuracy: input.accuracy ?? level });
+      const gen = await this.mint(principal, e.mean, { ...input, password, accuracy: input.accuracy ?? level, rosterId });
       // lost a race with another rotation or a revocation: the new token was never recorded nor returned
       if (!(await this.tokens.replace(outcome.tokenId, this.issued(principal, gen, input.expiresAt), principal.clientId))) {
         return { outcome: this.refusal(t, 'revoked', level) };
