@@ -7,6 +7,9 @@
  * facenition-<version>/ with everything the server needs on an offline host, Node.js included:
  *   dist/            the built gateway (nest build gateway, compiled straight into the staging dir so
  *                    the shared ./dist of a concurrent test run or benchmark is never deleted)
+ *                    (dist/apps/gateway/src/cli/ holds the operator CLIs: db.js, migrate.js, hsm.js, and
+ *                    evaluate.js: `bin/node dist/apps/gateway/src/cli/evaluate.js --data <photos>`, whose
+ *                    report charts need the production dependencies vega and vega-lite, checked below)
  *   node_modules/    production dependencies only (npm ci --omit=dev --ignore-scripts), among them the
  *                    pinned Node.js runtime node-<platform>-<arch> (exact version in optionalDependencies,
  *                    tarball sha512 in package-lock.json, checked by npm ci; C headers removed) and
@@ -198,6 +201,16 @@ function installProduction(stage) {
     cwd: stage,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
+  // the report charts of the evaluate CLI (dist/apps/gateway/src/cli/evaluate.js): ES modules with top-level await
+  run(
+    node,
+    [
+      '--input-type=module',
+      '-e',
+      "await import('vega'); await import('vega-lite'); console.log('[bundle] vega and vega-lite load (evaluate report charts)')",
+    ],
+    { cwd: stage, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+  );
 }
 
 function addFiles(stage) {

@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -22,6 +23,7 @@ import {
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { calibrationDigest, CalibrationFileSchema } from '@facenition/face';
 
 const ROOT = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -333,4 +335,50 @@ suite('air-gapped bundle (npm run bundle), started in a network namespace with n
     },
     5 * 60_000,
   );
+
+  it('runs the evaluate CLI offline on the shipped runtime (bin/node dist/apps/gateway/src/cli/evaluate.js)', () => {
+    const photos = join(tmp, 'evaluate-photos');
+    const out = join(tmp, 'evaluate-out');
+    const tools = join(tmp, 'evaluate-tools');
+    const home = join(tmp, 'evaluate-home');
+    for (const d of [tools, home]) mkdirSync(d);
+    const people: Record<string, string[]> = {
+      p1: ['Colin_Powell_0001.jpg', 'Colin_Powell_0002.jpg'],
+      p2: ['George_W_Bush_0001.jpg', 'George_W_Bush_0002.jpg'],
+      p3: ['Jennifer_Aniston_0001.jpg'],
+    };
+    for (const [person, files] of Object.entries(people)) {
+      mkdirSync(join(photos, person), { recursive: true });
+      for (const f of files) copyFileSync(join(FIXTURES, f), join(photos, person, f));
+    }
+    const hostPath = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+    for (const tool of ['unshare', 'sh', 'ip']) {
+      const found = hostPath.map((d) => join(d, tool)).find((f) => existsSync(f));
+      if (!found) throw new Error(`${tool} not found on ${hostPath.join(':')}`);
+      symlinkSync(found, join(tools, tool));
+    }
+    // no network at all, no node on PATH: the charts are rendered from the bundle's vega and vega-lite
+    const r = spawnSync(
+      join(tools, 'unshare'),
+      [
+        '-n',
+        'sh',
+        '-c',
+        'ip link set lo up || exit 97; exec "$@"',
+        'sh',
+        join(bundleDir, 'bin/node'),
+        join(bundleDir, 'dist/apps/gateway/src/cli/evaluate.js'),
+        ...['--data', photos, '--out', out, '--label', 'bundle check', '--workers', '1'],
+      ],
+      { cwd: home, env: { PATH: tools, HOME: home, FACENITION_DATA_DIR: join(tmp, 'evaluate-data') }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toContain('unprotected: 2 genuine pairs, 8 impostor pairs');
+    const doc = CalibrationFileSchema.parse(JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8')));
+    expect(calibrationDigest(doc)).toBe(doc.sha256);
+    expect(doc.provenance).toMatchObject({ people: 3, photos: 5, analysed: 5, version: pkg.version, models: manifest.models });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    expect(html).not.toMatch(/https?:\/\/|<script/);
+  });
 });

@@ -28,6 +28,7 @@ import { FaceService } from './face/face.service';
 import { FACE_POOL } from './face/face.tokens';
 import type { ActiveCalibration } from './face/calibration';
 import { CALIBRATION, ThresholdService } from './face/calibration.service';
+import { facePoolOptions } from './face/face-pool.options';
 import { HealthController } from './health/health.controller';
 import { ShutdownState } from './health/shutdown';
 import { EnrolmentStatusController } from './integrations/enrolment-status.controller';
@@ -85,15 +86,7 @@ export class AppModule implements NestModule {
         { provide: 'LIVENESS_THRESHOLD', useValue: config.livenessThreshold },
         {
           provide: FACE_POOL,
-          useFactory: () =>
-            new FacePool({
-              modelsDir: config.modelsDir,
-              workers: config.workers,
-              intraOpThreads: config.ortThreads,
-              maxQueue: config.queueMax,
-              limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels, minSide: 32, workingMaxSide: 4096 },
-              detect: { scoreThreshold: 0.65, nmsIou: 0.4, minFaceSize: config.minFaceSize },
-            }),
+          useFactory: () => new FacePool(facePoolOptions(config)),
         },
         MetricsService,
         ShutdownState,

@@ -93,7 +93,13 @@ export class SeveralFacesError extends EnrolmentRefusedError {
 
 /** A quality component of an enrolment photo scores below the minimum (the message names the component). */
 export class LowQualityError extends EnrolmentRefusedError {
-  constructor(field: string, component: string, score: number, minimum: number) {
+  constructor(
+    field: string,
+    /** the first component below the minimum (a QualityComponentName) */
+    readonly component: string,
+    score: number,
+    minimum: number,
+  ) {
     super(`'${field}' is not good enough to enrol: ${component.replace('_', ' ')} scores ${score} (minimum ${minimum})`, 'low_quality');
   }
 }
