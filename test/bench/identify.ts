@@ -59,6 +59,15 @@ interface Person {
   emb: (Float32Array | null)[];
 }
 
+/** V8 heap plus array buffers after two full collections (needs --expose-gc; NaN without). */
+function heapAndBuffers(): number {
+  if (!global.gc) return NaN;
+  global.gc();
+  global.gc();
+  const u = process.memoryUsage();
+  return u.heapUsed + u.arrayBuffers;
+}
+
 function cos(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < 512; i++) s += a[i] * b[i];
@@ -173,8 +182,6 @@ async function speed(people: Person[]): Promise<void> {
   const pool = await startPool();
   for (const size of [1000, 10_000]) {
     const embs = Array.from({ length: size }, (_, i) => enrolled[i % enrolled.length]);
-    global.gc?.();
-    const before = process.memoryUsage();
     const password = 'bench roster secret';
     const salt = randomBytes(16);
     const keys0 = await deriveRosterKeys(password, salt, ctx, DEFAULT_KDF, pepper);
@@ -188,11 +195,10 @@ async function speed(people: Person[]): Promise<void> {
           random,
         ).token,
     );
-    global.gc?.();
-    const textsMem = process.memoryUsage();
+    const textMiB = texts.reduce((n, t) => n + t.length, 0) / 2 ** 20;
+    const before = heapAndBuffers();
     const tokens = texts.map((t) => decodeToken(t));
-    global.gc?.();
-    const after = process.memoryUsage();
+    const decodedMiB = (heapAndBuffers() - before) / 2 ** 20;
     const rows: { analyse: number; kdf: number; id: number; idOff?: number; total: number; found: number; rejected: number }[] = [];
     for (const [pi, f] of probeFiles.entries()) {
       const t0 = performance.now();
@@ -230,7 +236,7 @@ async function speed(people: Person[]): Promise<void> {
       `roster ${size}: decision p50 ${fmt(q('total', 50))} ms, p95 ${fmt(q('total', 95))} ms (analysis p50 ${fmt(q('analyse', 50))}, KDF p50 ${fmt(q('kdf', 50))}, identification p50 ${fmt(q('id', 50))} / p95 ${fmt(q('id', 95))}); ` +
         `first pass rejected ${pct(rows.reduce((s, r) => s + r.rejected, 0) / (rows.length * size))} of members; ` +
         `identification without the first pass ${fmt(offMean)} ms vs ${fmt(onMean)} ms with it (mean of ${offs.length} probes, ${(offMean / onMean).toFixed(1)}x); ` +
-        `memory: token texts ${((textsMem.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB, decoded roster +${((after.heapUsed + after.arrayBuffers - textsMem.heapUsed - textsMem.arrayBuffers) / 2 ** 20).toFixed(1)} MiB (heap + array buffers)`,
+        `memory: the token texts ${textMiB.toFixed(1)} MiB of characters, decoded roster +${decodedMiB.toFixed(1)} MiB (heap + array buffers, after GC)`,
     );
   }
   await pool.close();
@@ -267,7 +273,12 @@ async function accuracy(people: Person[]): Promise<void> {
       const search = (probe: Float32Array, exclude = -1) => {
         const idx: number[] = [];
         for (let j = 0; j < enrolled.length; j++) if (j !== exclude && cos(enrolled[j], probe) >= floor) idx.push(j);
-        const r = identifyInRoster(keys, idx.map((j) => tokens[j]), probe, { rotations: rot });
+        const r = identifyInRoster(
+          keys,
+          idx.map((j) => tokens[j]),
+          probe,
+          { rotations: rot },
+        );
         return r.matches.map((m) => {
           const j = idx[m.index];
           if (m.score >= threshold) maxGap = Math.max(maxGap, m.score - cos(enrolled[j], probe));
