@@ -135,9 +135,10 @@ export interface IdentifyStats {
  * with each other: robust z = (metric − median) / MAD. Only members at or below `z` are
  * list-decoded in full; groups smaller than `minMembers` are all decoded (their median says
  * little). Measured on LFW (`npm run bench:identify -- --parts first-pass`, docs/benchmarks.md):
- * after 32 information bits every genuine member whose key the list decoder recovers lay far below
- * the cut, and about 1 % of impostor members pass it. After 8 bits (the first setting) one genuine
- * key of 141 at level 7 was lost (z −2.1).
+ * after 32 information bits the genuine members whose keys the list decoder recovers lay at z −7.0
+ * or below, but for one (level 5, z −1.0: its SC path left the right codeword early); 1 of 1,161
+ * such keys was lost, and 0.6-1.8 % of impostor members pass the cut. After 8 bits (the first
+ * setting) the separation was smaller and one level-7 key was lost (z −2.1).
  */
 export const FIRST_PASS = { infoBits: 32, z: -4, minMembers: 32 } as const;
 
