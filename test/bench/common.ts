@@ -1,3 +1,4 @@
+import { seededRandom } from '@facenition/common';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,17 +49,8 @@ export const median = (xs: readonly number[]): number =>
     50,
   );
 
-/** Deterministic PRNG (mulberry32) so sampled pairs are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, @facenition/common) so sampled pairs are reproducible. */
+export const rng = seededRandom;
 
 /** Runs `fn` over items with at most `limit` in flight, reporting progress to stderr. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {

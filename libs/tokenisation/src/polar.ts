@@ -188,16 +188,8 @@ export class PolarCode {
   ): { candidates: Uint8Array[]; reached: number } {
     if (bound && bound.length !== this.k) throw new RangeError(`bound must have ${this.k} entries`);
     if (trace && trace.length !== this.k) throw new RangeError(`trace must have ${this.k} entries`);
-    const ws = this.prepare(listSize);
-    ws.bound = bound;
-    ws.trace = trace;
-    try {
-      const candidates = this.run(llr, listSize, undefined) as Uint8Array[];
-      return { candidates, reached: ws.reached };
-    } finally {
-      ws.bound = undefined;
-      ws.trace = undefined;
-    }
+    const candidates = this.run(llr, listSize, undefined, { bound, trace }) as Uint8Array[];
+    return { candidates, reached: this.workspace!.reached };
   }
 
   /**
@@ -211,7 +203,12 @@ export class PolarCode {
     return this.run(llr, listSize, info) as boolean;
   }
 
-  private run(llr: Float64Array, listSize: number, genie: Uint8Array | undefined): Uint8Array[] | boolean {
+  private run(
+    llr: Float64Array,
+    listSize: number,
+    genie: Uint8Array | undefined,
+    early: { bound?: Float64Array; trace?: Float64Array } = {},
+  ): Uint8Array[] | boolean {
     const n = this.n;
     const k = this.k;
     if (llr.length !== n) throw new RangeError(`llr must have ${n} values, got ${llr.length}`);
@@ -225,12 +222,16 @@ export class PolarCode {
     ws.geniePath = genie ? 0 : -1;
     ws.pruned = false;
     ws.reached = k;
+    ws.bound = early.bound;
+    ws.trace = early.trace;
     this.channel = llr;
     try {
       this.decodeNode(ws, this.m, 0);
     } finally {
       this.channel = new Float64Array(0);
       ws.genie = undefined;
+      ws.bound = undefined;
+      ws.trace = undefined;
     }
     if (genie) return !ws.pruned;
     if (ws.pruned) return [];

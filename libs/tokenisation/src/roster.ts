@@ -97,11 +97,6 @@ export function memberKeys(roster: RosterKeys, header: Uint8Array, tokenId: Uint
   return { rotationSeed: Buffer.from(roster.rotationSeed), macKey: memberMacKey(roster, header), mask: memberMask(roster, tokenId, n) };
 }
 
-/** Whether a decoded token is a member of the roster whose KDF output is `roster` would need: same salt, KDF, key id, env. */
-export function rosterIdOf(t: IdentityToken): string {
-  return Buffer.from(t.header.salt).toString('hex');
-}
-
 export interface IdentifyOptions {
   decoder?: DecoderSettings;
   /** false: every member list-decoded in full (no first pass) */
@@ -183,7 +178,11 @@ export function identifyInRoster(
   if (opts.firstPass !== false) {
     const cut = opts.firstPassZ ?? FIRST_PASS.z;
     const groups = new Map<number, number[]>();
-    members.forEach((t, j) => groups.set(t.header.code.k, [...(groups.get(t.header.code.k) ?? []), j]));
+    members.forEach((t, j) => {
+      const group = groups.get(t.header.code.k);
+      if (group) group.push(j);
+      else groups.set(t.header.code.k, [j]);
+    });
     for (const [k, idx] of groups) {
       if (idx.length < FIRST_PASS.minMembers) continue;
       const code = polarFor(members[idx[0]].header.code);

@@ -22,18 +22,18 @@ export const tokenDigest = (tokenText: string): Buffer =>
  * up to N = 2^20, r = 32, p = 16: ~4 GiB and minutes per call) would otherwise cost that much
  * memory and CPU before its tag could be checked.
  */
-export function parseToken(token: string, kdfMaxLog2N: number): IdentityToken {
+export function parseToken(token: string, kdfMaxLog2N: number, field = 'token'): IdentityToken {
   let t: IdentityToken;
   try {
     t = decodeToken(token);
   } catch (err) {
-    if (err instanceof TokenFormatError) throw badRequest(`'token' is not a valid identity token: ${err.message}`, 'invalid_token');
+    if (err instanceof TokenFormatError) throw badRequest(`'${field}' is not a valid identity token: ${err.message}`, 'invalid_token');
     throw err;
   }
   const { log2N, r, p } = t.header.kdf;
   if (r !== KDF_R || p !== KDF_P || log2N > kdfMaxLog2N) {
     throw badRequest(
-      `'token' asks for a key derivation (scrypt N=2^${log2N}, r=${r}, p=${p}) beyond what this deployment accepts ` +
+      `'${field}' asks for a key derivation (scrypt N=2^${log2N}, r=${r}, p=${p}) beyond what this deployment accepts ` +
         `(N ≤ 2^${kdfMaxLog2N}, r=${KDF_R}, p=${KDF_P})`,
       'unsupported_kdf',
     );

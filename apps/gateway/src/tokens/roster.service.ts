@@ -88,13 +88,7 @@ export class RosterService {
     const members: { t: IdentityToken; text: string }[] = [];
     let first: IdentityToken | undefined;
     texts.forEach((text, i) => {
-      let t: IdentityToken;
-      try {
-        t = parseToken(text, this.config.kdfMaxLog2N);
-      } catch (err) {
-        if (err instanceof Error) err.message = err.message.replace("'token'", `'tokens[${i}]'`);
-        throw err;
-      }
+      const t = parseToken(text, this.config.kdfMaxLog2N, `tokens[${i}]`);
       if (t.header.version !== ROSTER_TOKEN_VERSION)
         throw badRequest(`'tokens[${i}]' is not a roster member token (enrol members with /generate roster=…)`, 'not_a_roster');
       first ??= t;

@@ -2,18 +2,10 @@
  * The statistics of `npm run evaluate`: pairs, scores, calibration per accuracy level, curves.
  * Works on in-memory arrays of photo indices and scores only; nothing here knows a file or a name.
  */
+import { seededRandom } from '@facenition/common';
 
-/** Deterministic PRNG (mulberry32), as the benchmarks use, so sampled pairs are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, @facenition/common) so sampled pairs are reproducible. */
+export const rng = seededRandom;
 
 /** The analysed photos: L2-normalised embeddings row-major and each photo's person (0..people-1). */
 export interface Gallery {
